@@ -1,0 +1,146 @@
+"""Plain data passed between the pipeline stages.
+
+Each stage takes the previous stage's objects and returns new ones; none of
+these classes does I/O, so every stage can be tested on hand-made values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of text came from, so every message can name file:line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Level(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding about the input: shown by `check`, logged by `build`."""
+
+    source: Source
+    code: str
+    message: str
+    level: Level = Level.WARNING
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.level.value}: [{self.code}] {self.message}"
+
+
+class BlockKind(str, Enum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    FIGURE = "figure"  # a caption whose image the archive does not hold
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a post's body, as the archive gives it (one source line)."""
+
+    kind: BlockKind
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date whose year may be unknown (the listing format has day and month only)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def iso(self) -> str | None:
+        if self.year is None:
+            return None
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year if self.year is not None else 9999, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post as one dump shows it: the unit the reader produces."""
+
+    source: Source
+    fmt: str  # "listing" or "byline"
+    title: str | None
+    date: PartialDate | None
+    author: str | None
+    blocks: tuple[Block, ...]
+    truncated: bool  # ended in 点击阅读全文: the dump holds an excerpt only
+
+
+@dataclass
+class Post:
+    """One post after merging every entry that shows it."""
+
+    key: str  # stable identity: overlay id, or a hash of the text
+    title: str | None
+    title_source: str  # "archive", "overlay" or "provisional"
+    date: PartialDate | None
+    author: str
+    blocks: tuple[Block, ...]
+    truncated: bool
+    sources: tuple[Source, ...]  # every entry merged into this post
+    url: str | None = None
+    overlay_id: str | None = None
+    series: str | None = None
+    series_number: int | None = None
+    part_hint: str | None = None  # part named by the overlay, if any
+    order: float | None = None  # overlay's explicit order within its part
+
+    @property
+    def source(self) -> Source:
+        return self.sources[0]
+
+
+@dataclass
+class Chapter:
+    post: Post
+    slug: str  # path below the part's folder, ASCII only
+    number: int  # 1-based within its part
+    series_position: tuple[int, int] | None = None  # (index, count) in its series group
+    role: str = "related"  # "series" or "related"
+
+
+@dataclass
+class Part:
+    key: str
+    slug: str
+    title: str
+    title_en: str
+    description: str
+    chapters: list[Chapter] = field(default_factory=list)
+
+
+@dataclass
+class Book:
+    title: str
+    author: str
+    parts: list[Part]
+
+    def chapters(self) -> list[Chapter]:
+        return [c for p in self.parts for c in p.chapters]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file the builder owns, by path relative to the output folder."""
+
+    path: str
+    content: str
