@@ -1,0 +1,185 @@
+"""Translations as data: one YAML file per chapter, aligned by paragraph.
+
+Each unit is tied to its source block by a hash of the normalised source text
+(NFKC, white space collapsed), and keeps that source text too, so that when a
+dump changes the builder can tell which English units are still good, which
+are stale (and show the old and new source), and which are missing.  The
+scaffold only ever adds units; it never rewrites a translator's text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import Block, Post
+from .text import digest
+
+
+def unit_hash(text: str) -> str:
+    return digest(" ".join(unicodedata.normalize("NFKC", text).split()), 12)
+
+
+@dataclass
+class Unit:
+    hash: str
+    source: str
+    text: str
+    line: int = 0  # line in the translation file, for messages
+
+
+@dataclass
+class Translation:
+    chapter: str
+    path: Path
+    title: Unit | None = None
+    units: list[Unit] = field(default_factory=list)
+
+    def by_hash(self) -> dict[str, Unit]:
+        return {u.hash: u for u in self.units if u.text.strip()}
+
+
+class State(str, Enum):
+    CURRENT = "current"
+    STALE = "stale"
+    MISSING = "missing"
+
+
+@dataclass
+class Aligned:
+    """One source block and what the translation holds for it."""
+
+    block: Block
+    state: State
+    text: str | None = None  # the English text (also for stale units)
+    old_source: str | None = None  # for stale units: the source the text was made from
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_rep(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_rep)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    data = loader.construct_mapping(node, deep=True)
+    data["__line__"] = node.start_mark.line + 1
+    return data
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _unit(raw: Any) -> Unit | None:
+    if not isinstance(raw, dict) or not raw.get("hash"):
+        return None
+    return Unit(str(raw["hash"]), str(raw.get("source") or ""), str(raw.get("text") or ""),
+                int(raw.get("__line__", 0)))
+
+
+def load_translation(path: Path) -> Translation:
+    """Read one file; raises ValueError with the file:line of a YAML mistake."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader) or {}  # noqa: S506
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: cannot read YAML: {err}") from err
+    units = [u for u in (_unit(r) for r in data.get("units") or []) if u is not None]
+    return Translation(str(data.get("chapter") or path.stem), path, _unit(data.get("title")), units)
+
+
+def dump_translation(tr: Translation) -> str:
+    def unit(u: Unit) -> dict[str, str]:
+        return {"hash": u.hash, "source": u.source, "text": u.text}
+
+    data: dict[str, Any] = {"chapter": tr.chapter}
+    if tr.title is not None:
+        data["title"] = unit(tr.title)
+    data["units"] = [unit(u) for u in tr.units]
+    header = ("# English text of one chapter, aligned to the archive by paragraph.\n"
+              "# Edit `text` only; `hash` and `source` record what it translates.\n")
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
+
+
+def align(post: Post, tr: Translation | None) -> list[Aligned]:
+    """Each source block with its translation state.
+
+    A unit whose hash matches is current.  Otherwise the unit that stood at the
+    same place in the old source (found by position among unmatched units) is
+    stale; a block with neither is missing.
+    """
+    if tr is None:
+        return [Aligned(b, State.MISSING) for b in post.blocks]
+    good = tr.by_hash()
+    hashes = [unit_hash(b.text) for b in post.blocks]
+    used = {h for h in hashes if h in good}
+    leftovers = [u for u in tr.units if u.hash not in used and u.text.strip()]
+    out = []
+    for i, (block, h) in enumerate(zip(post.blocks, hashes)):
+        if h in good:
+            out.append(Aligned(block, State.CURRENT, good[h].text))
+            continue
+        old = _positional_match(tr.units, post.blocks, hashes, i, leftovers)
+        if old is not None:
+            leftovers.remove(old)
+            out.append(Aligned(block, State.STALE, old.text, old.source))
+        else:
+            out.append(Aligned(block, State.MISSING))
+    return out
+
+
+def _positional_match(units: list[Unit], blocks: tuple[Block, ...], hashes: list[str], i: int,
+                      leftovers: list[Unit]) -> Unit | None:
+    """The unmatched unit between the same current neighbours as block i, if exactly one."""
+    index = {u.hash: k for k, u in enumerate(units)}
+    before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in index), -1)
+    after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in index), len(units))
+    between = [u for u in units[before + 1:after] if u in leftovers]
+    return between[0] if len(between) >= 1 else None
+
+
+def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Translation, int]:
+    """The translation file extended with every source block that lacks a unit.
+
+    Existing units (current or stale) keep their place and text; new units are
+    inserted after the unit of the preceding block.  Returns the file and the
+    number of units added.
+    """
+    tr = existing or Translation(post.key, path)
+    title_hash = unit_hash(post.title or "")
+    if tr.title is None:
+        tr.title = Unit(title_hash, post.title or "", "")
+    known = {u.hash for u in tr.units}
+    aligned = align(post, tr)
+    stale_sources = {a.old_source for a in aligned if a.state == State.STALE}
+    added = 0
+    result = list(tr.units)
+    for i, a in enumerate(aligned):
+        h = unit_hash(a.block.text)
+        if h in known or a.state == State.STALE:
+            continue
+        new = Unit(h, a.block.text, "")
+        prev = next((unit_hash(b.block.text) for b in reversed(aligned[:i])
+                     if unit_hash(b.block.text) in {u.hash for u in result}), None)
+        pos = next((k + 1 for k, u in enumerate(result) if u.hash == prev), 0)
+        result.insert(pos, new)
+        known.add(h)
+        added += 1
+    del stale_sources
+    tr.units = result
+    return tr, added
