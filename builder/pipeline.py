@@ -53,7 +53,11 @@ class Result:
 
 
 def load_ui(editorial: Path) -> dict[str, dict[str, str]]:
-    data: dict[str, Any] = yaml.safe_load((editorial / "ui.yml").read_text(encoding="utf-8")) or {}
+    """Interface words; an editorial folder without its own ui.yml uses the project's."""
+    path = editorial / "ui.yml"
+    if not path.exists():
+        path = ROOT / "editorial" / "ui.yml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {lang: {k: str(v) for k, v in words.items()} for lang, words in data.items()}
 
 

@@ -182,7 +182,9 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             title, title_line = None, number
             if draft is not None and draft.lines:
                 last, last_no = draft.lines[-1]
-                if looks_like_title(last):
+                # The line before a byline is the title by position, however long; only a
+                # finished sentence says the title line itself is missing.
+                if not last.endswith(("。", ".")) and not BYLINE.match(last):
                     draft.lines.pop()
                     title, title_line = last, last_no
                     if not draft.lines and draft.glued_first:
@@ -225,7 +227,9 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             continue
         if draft is None:
             draft = _Draft(src, "listing")
-        if expect_title and not draft.lines and draft.title is None and looks_like_title(line):
+        following = next((x for x in lines[number:] if x), "")
+        if expect_title and not draft.lines and draft.title is None and looks_like_title(line) \
+                and following != line:  # a line said twice is an image caption, not a title
             draft.title = line
             draft.source = Source(name, number) if draft.date is None else draft.source
             expect_title = False
