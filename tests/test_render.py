@@ -1,0 +1,101 @@
+"""Rendered pages: metadata, JSON-LD, links to the original, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from builder.render import json_ld
+from tests.conftest import FIXTURES, run_on
+
+
+def _front(text: str) -> dict:
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def _pages(result, lang="zh"):
+    return {f.path: f.content for f in result.rendered[lang].files}
+
+
+def test_every_chapter_has_a_page_with_article_json_ld(real):
+    pages = _pages(real)
+    chapters = [p for p in pages if p.count("/") == 1 and not p.endswith("index.md")]
+    assert len(chapters) == 35
+    for path in chapters:
+        ld = json.loads(_front(pages[path])["jsonld"])
+        assert ld["@type"] == "Article" and ld["inLanguage"] == "zh-CN"
+        assert ld["headline"] and ld["author"]["name"] == "苏剑林"
+        assert len(ld["datePublished"]) == 10
+        assert ld["isBasedOn"].startswith("https://kexue.fm/archives/")
+
+
+def test_series_chapter_json_ld(real):
+    ld = json.loads(_front(_pages(real)["diffusion/9271.md"])["jsonld"])
+    assert ld["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "生成扩散模型漫谈"}
+    assert ld["position"] == 11
+    assert ld["datePublished"] == "2022-09-21"
+
+
+def test_json_ld_is_inert_in_script():
+    text = json_ld({"headline": "</script><script>alert(1)</script>&"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["headline"] == "</script><script>alert(1)</script>&"
+
+
+def test_chapter_links_original_and_marks_excerpt(real):
+    page = _pages(real)["gan/9969.md"]
+    assert 'href="https://kexue.fm/archives/9969"' in page
+    assert "以上是存档中保存的摘录" in page
+    assert "000_572a7b03ff7c8812.txt:1" in page and "001_7d1a3728ba7c4881.txt:1" in page
+
+
+def test_missing_figure_is_marked(real):
+    page = _pages(real)["nlp/9336.md"]
+    assert page.count("CUR分解示意图") == 2  # the figure's label and its caption, once each
+    assert 'class="kb-figure"' in page and "图片未收录" in page
+
+
+def test_cover_and_part_pages(real):
+    pages = _pages(real)
+    cover = pages["index.md"]
+    assert "苏剑林" in cover and "6 章" in cover and "2022" in cover
+    assert "(diffusion/9152.md)" in cover  # where to start
+    part = pages["diffusion/index.md"]
+    assert part.index("(9152.md)") < part.index("(9257.md)") < part.index("(9305.md)")
+    assert "2022年7月6日" in part
+
+
+def test_unknown_year_shows_day_and_month(tmp_path: Path):
+    result = run_on(FIXTURES / "formats", tmp_path)
+    page = next(c for p, c in _pages(result).items() if "开篇" in c and p != "index.md" and "index" not in p)
+    assert "9月12日（年份不详）" in page
+    assert "datePublished" not in _front(page)["jsonld"]
+
+
+def test_identical_input_gives_identical_output(tmp_path: Path):
+    a = run_on(FIXTURES / "formats", tmp_path / "a")
+    b = run_on(FIXTURES / "formats", tmp_path / "b")
+    assert _pages(a) == _pages(b)
+    files_a = sorted((p.relative_to(tmp_path / "a" / "out"), p.read_bytes())
+                     for p in (tmp_path / "a" / "out").rglob("*") if p.is_file())
+    files_b = sorted((p.relative_to(tmp_path / "b" / "out"), p.read_bytes())
+                     for p in (tmp_path / "b" / "out").rglob("*") if p.is_file())
+    assert files_a == files_b
+
+
+def test_hostile_titles_are_plain_text_and_paths_are_safe(tmp_path: Path):
+    result = run_on(FIXTURES / "hostile", tmp_path)
+    pages = _pages(result)
+    titles = [_front(c)["title"] for c in pages.values()]
+    assert "＜script＞alert('title')＜/script＞标题" in titles
+    assert "../../etc/passwd" in titles and "CON" in titles
+    assert all("<" not in t and ">" not in t and '"' not in t for t in titles)
+    assert any(len(t) == 80 and t.endswith("…") for t in titles)
+    for path in pages:
+        assert ".." not in path and path.replace("/", "").replace(".", "").replace("-", "").isalnum()
+    written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")}
+    assert written == {f"zh/{p}" for p in pages}
+    codes = {p.code for p in result.problems}
+    assert {"unsafe-title", "suspicious-math"} <= codes
