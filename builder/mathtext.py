@@ -90,10 +90,10 @@ def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
 def _unbalanced_braces(tex: str) -> bool:
     depth = 0
     for m in re.finditer(r"\\.|[{}]", tex):
-        token = m.group()
-        if token == "{":
+        brace = m.group()
+        if brace == "{":
             depth += 1
-        elif token == "}":
+        elif brace == "}":
             depth -= 1
             if depth < 0:
                 return True

@@ -23,7 +23,7 @@ SERIES_PATTERNS = [
     # 【中文分词系列】 6. 基于…
     re.compile(rf"^【(?P<name>[^】]+)】\s*(?P<num>{_NUM})\s*[.．、]"),
     # 生成扩散模型漫谈（十一）：…   CoSENT(三):…
-    re.compile(rf"^(?P<name>.+?)\s*[（(]\s*(?P<num>[零〇一二两三四五六七八九十百]+)\s*[)）]"),
+    re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<num>[零〇一二两三四五六七八九十百]+)\s*[)）]"),
     # 路径积分系列：3.路径积分
     re.compile(rf"^(?P<name>[^:：]+?)\s*[:：]\s*(?P<num>{_NUM})\s*[.．、]"),
 ]
@@ -122,7 +122,8 @@ def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
             k = key_of(p.series or "")
             first_date[k] = min(first_date.get(k, (10**4, 0, 0)), _sort_date(p))
 
-        def series_rank(p: Post, order: list[str] = series_order) -> tuple:
+        def series_rank(p: Post, order: list[str] = series_order,
+                        first_date: dict[str, tuple[int, int, int]] = first_date) -> tuple:
             k = key_of(p.series or "")
             rank = order.index(k) if k in order else len(order)
             return (rank, first_date[k], k, p.series_number if p.series_number is not None else 10**6,

@@ -164,7 +164,7 @@ def part_page(part: Part, number: int, ui: dict[str, str]) -> str:
 
 def cover_page(book: Book, overlay: Overlay, ui: dict[str, str]) -> str:
     chapters = book.chapters()
-    lines = [f'<p class="kb-cover-author">{html.escape(overlay.author)}</p>', "",
+    lines = [f"# {escape_text(overlay.title)}", "", f'<p class="kb-cover-author">{html.escape(overlay.author)}</p>', "",
              escape_text(ui["book_intro"]), "", escape_text(ui["excerpt_intro"]), "",
              f"## {escape_text(ui['parts_heading'])}", "", '<div class="kb-parts" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):

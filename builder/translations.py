@@ -130,7 +130,7 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     used = {h for h in hashes if h in good}
     leftovers = [u for u in tr.units if u.hash not in used and u.text.strip()]
     out = []
-    for i, (block, h) in enumerate(zip(post.blocks, hashes)):
+    for i, (block, h) in enumerate(zip(post.blocks, hashes, strict=True)):
         if h in good:
             out.append(Aligned(block, State.CURRENT, good[h].text))
             continue

@@ -46,7 +46,8 @@ def test_diffusion_series_order(real):
 
 
 def test_each_core_part_opens_with_its_series_then_related(real):
-    for part, series in zip(real.book.parts[:4], ["生成扩散模型漫谈", "变分自编码器", "能量视角下的GAN模型", "自然极值"]):
+    core = ["生成扩散模型漫谈", "变分自编码器", "能量视角下的GAN模型", "自然极值"]
+    for part, series in zip(real.book.parts[:4], core, strict=True):
         roles = [c.role for c in part.chapters]
         assert roles == sorted(roles, key=lambda r: r != "series")
         assert part.chapters[0].post.series == series

@@ -1,0 +1,44 @@
+"""Helpers for tests that build or serve the real site from a temporary project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def make_project(dest: Path, archive: Path | None = None) -> Path:
+    """A copy of the project's site sources, with the builder linked in, and its own archive."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml",):
+        shutil.copy(ROOT / name, dest / name)
+    for name in ("docs", "overrides", "editorial", "translations"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(archive or ROOT / "archive", dest / "archive")
+    (dest / "builder").symlink_to(ROOT / "builder")
+    return dest
+
+
+def env(**extra: str) -> dict[str, str]:
+    out = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    out.update(extra)
+    return out
+
+
+def build(project: Path, site: Path, site_url: str = "http://127.0.0.1:8000/", strict: bool = True,
+          config: str = "mkdocs.yml") -> subprocess.CompletedProcess:
+    args = MKDOCS + ["build", "-f", str(project / config), "-d", str(site)] + (["--strict"] if strict else [])
+    return subprocess.run(args, cwd=project, capture_output=True, text=True, timeout=600, env=env(SITE_URL=site_url))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

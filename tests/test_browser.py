@@ -1,0 +1,220 @@
+"""The book in a real browser: Debian's Chromium driven by Playwright.
+
+The site is built with a GitHub-Pages-like project sub-path and served on
+127.0.0.1.  Every request to another host is blocked and recorded.  Outside CI
+these tests skip when Chromium or Playwright is missing; under CI=true they
+must run.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.siteutil import build, free_port, make_project
+
+pytestmark = pytest.mark.browser
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SUBPATH = "kexue-book"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+               "--disable-background-networking", "--disable-component-update"]
+
+MATH_STATE = """() => {
+  const els = [...document.querySelectorAll('.arithmatex')];
+  const top = e => [...e.querySelectorAll('mjx-container')].filter(c => !c.parentElement.closest('mjx-container'));
+  return {
+    total: els.length,
+    rendered: els.filter(e => top(e).length === 1).length,
+    doubled: els.filter(e => top(e).length > 1).length,
+    nested: document.querySelectorAll('mjx-container mjx-container').length,
+    merror: document.querySelectorAll('mjx-merror').length,
+    red: document.querySelectorAll("mjx-container [style*='color: red'], mjx-container [style*='color:red']").length,
+  };
+}"""
+
+
+def _require_browser():
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: F401
+    except ImportError:
+        reason = "Playwright is not installed (pip install -e '.[test]')"
+    else:
+        reason = None if Path(CHROMIUM).exists() else f"{CHROMIUM} not found (apt-get install chromium)"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests must run in CI: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # noqa: D401 - silence the access log
+        pass
+
+
+@functools.cache
+def _served(kind: str, tmp: Path) -> tuple[str, Path]:
+    """Build a site (real archive or hostile fixtures) under /kexue-book/ and serve it."""
+    root = tmp / kind
+    archive = FIXTURES / "hostile" if kind == "hostile" else None
+    project = make_project(root / "project", archive)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/{SUBPATH}/"
+    done = build(project, root / "www" / SUBPATH, site_url=base, strict=kind != "hostile")
+    assert done.returncode == 0, done.stdout + done.stderr
+    handler = functools.partial(_Quiet, directory=str(root / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return base, root / "www" / SUBPATH
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """A page with every outside request blocked and every complaint recorded."""
+
+    def __init__(self, browser, width: int = 1280):
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.page.route("**/*", self._route)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route):
+        url = route.request.url
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def math(self) -> dict:
+        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        return self.page.evaluate(MATH_STATE)
+
+
+def _pages(site: Path) -> list[str]:
+    out = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        if rel.startswith(("search", "assets")):
+            continue
+        out.append("" if rel == "." else rel + "/")
+    return out
+
+
+def test_every_page_renders_math_once_offline(browser, tmp_path_factory):
+    base, site = _served("real", tmp_path_factory.getbasetemp())
+    pages = _pages(site)
+    assert len(pages) == 1 + 8 + 35 + 1  # cover, parts, chapters, about
+    watch = Watch(browser)
+    chapter_formulas = 0
+    for rel in pages:
+        watch.page.goto(base + rel, wait_until="load")
+        state = watch.math()
+        assert state["rendered"] == state["total"], (rel, state)
+        assert state["doubled"] == state["nested"] == state["merror"] == state["red"] == 0, (rel, state)
+        if re.fullmatch(r"[a-z-]+/\d+/", rel):
+            chapter_formulas += state["total"]
+            ld = watch.page.locator("script[type='application/ld+json']").inner_text()
+            assert '"@type":"Article"' in ld
+    assert chapter_formulas == 64
+    assert watch.outside == [] and watch.errors == [] and watch.dialogs == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    watch.page.goto(base + "diffusion/9262/", wait_until="load")
+    watch.math()
+    watch.page.screenshot(path=str(ARTIFACTS / "chapter.png"))
+    watch.page.goto(base, wait_until="load")
+    watch.page.screenshot(path=str(ARTIFACTS / "cover.png"))
+
+
+def test_math_after_instant_navigation(browser, tmp_path_factory):
+    base, site = _served("real", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    watch.page.goto(base + "diffusion/9152/", wait_until="load")
+    watch.math()
+    watch.page.evaluate("() => { window.__sameDocument = true; }")
+    seen = 0
+    for expected in ("diffusion/9257/", "diffusion/9262/", "diffusion/9271/", "diffusion/9280/"):
+        html = (site / expected / "index.html").read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?) - ", html).group(1)
+        watch.page.locator("a.md-footer__link--next").click()
+        watch.page.wait_for_url(base + expected)
+        watch.page.wait_for_function("(t) => document.title.startsWith(t)", arg=title)
+        state = watch.math()
+        assert watch.page.evaluate("() => window.__sameDocument === true"), "navigation was not instant"
+        assert state["total"] == html.count('class="arithmatex"'), (expected, state)
+        assert state["rendered"] == state["total"], (expected, state)
+        assert state["doubled"] == state["nested"] == state["merror"] == state["red"] == 0, (expected, state)
+        seen += state["total"]
+    assert seen >= 10  # 9262 and 9271 hold boldsymbol and mathcal formulas
+    assert watch.outside == [] and watch.errors == []
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("扩散", "生成扩散模型漫谈"),
+    ("变分自编码器", "变分自编码器(八):估计样本概率密度"),
+    ("能量", "能量视角下的GAN模型（二）"),
+    ("幂等", "幂等生成网络IGN"),
+    ("路径积分", "路径积分系列:3.路径积分"),
+])
+def test_chinese_search(browser, tmp_path_factory, query, expected):
+    base, _ = _served("real", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    watch.page.goto(base, wait_until="load")
+    box = watch.page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    watch.page.wait_for_selector(".md-search-result__item")
+    watch.page.wait_for_function(
+        "(want) => [...document.querySelectorAll('.md-search-result__item')]"
+        ".some(e => e.innerText.replace(/\\u200b/g, '').includes(want))", arg=expected)
+    titles = watch.page.eval_on_selector_all(
+        ".md-search-result__article h1", "els => els.map(e => e.innerText.replace(/\\u200b/g, ''))")
+    assert any(expected in t for t in titles), titles
+    assert watch.outside == [] and watch.errors == []
+
+
+def test_hostile_archive_never_runs_a_script(browser, tmp_path_factory):
+    base, site = _served("hostile", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    seen_text = ""
+    for rel in _pages(site):
+        watch.page.goto(base + rel, wait_until="load")
+        watch.math()
+        seen_text += watch.page.locator("body").inner_text()
+        assert watch.page.locator(".md-content script:not([type='application/ld+json'])").count() == 0
+        assert watch.page.locator(".md-content img, .md-content svg[onload], .md-content [onerror]").count() == 0
+    assert watch.dialogs == []
+    assert "<script>alert(1)</script>" in seen_text
+    assert "{{ config.site_name }}" in seen_text and "!!! note" in seen_text
+    assert "# 这不是标题" in seen_text
+    assert watch.outside == [] and watch.errors == []
+    shutil.rmtree(ARTIFACTS / "hostile", ignore_errors=True)
