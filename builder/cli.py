@@ -11,15 +11,18 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from .attach import load_translations
 from .model import Level
 from .pipeline import Paths, Result, run
+from .translations import State, align, dump_translation, load_translation, scaffold, unit_hash
 
 
 def _paths(args: argparse.Namespace) -> Paths:
     base = Paths()
     return Paths(archive=Path(args.archive) if args.archive else base.archive,
                  editorial=Path(args.editorial) if args.editorial else base.editorial,
-                 out=Path(args.out) if getattr(args, "out", None) else base.out)
+                 out=Path(args.out) if getattr(args, "out", None) else base.out,
+                 translations=Path(args.translations) if args.translations else base.translations)
 
 
 def _progress(quiet: bool):
@@ -32,7 +35,7 @@ def _progress(quiet: bool):
 
 def _summary(result: Result) -> str:
     chapters = len(result.book.chapters())
-    formulas = sum(r.formula_count for r in result.rendered.values())
+    formulas = result.rendered["zh"].formula_count if "zh" in result.rendered else 0
     times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
     return (f"{len(result.entries)} entries → {len(result.posts)} posts → {chapters} chapters in "
             f"{len(result.book.parts)} parts; {formulas} formulas ({times})")
@@ -66,6 +69,62 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translate_status(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    result = run(paths, languages=(), write_files=False, progress=_progress(True))
+    translations, _ = load_translations(paths.translations / "en")
+    totals = {s: 0 for s in State}
+    rows = []
+    stale_lines = []
+    for chapter in result.book.chapters():
+        post = chapter.post
+        tr = translations.get(post.key)
+        counts = {s: 0 for s in State}
+        for a in align(post, tr):
+            counts[a.state] += 1
+            if a.state == State.STALE:
+                stale_lines.append(f"  {post.key} ({a.block.source}):\n    was: {a.old_source}\n    now: {a.block.text}")
+        title_ok = bool(tr and tr.title and tr.title.text.strip() and tr.title.hash == unit_hash(post.title or ""))
+        for state, n in counts.items():
+            totals[state] += n
+        units = sum(counts.values())
+        share = 100.0 * counts[State.CURRENT] / units if units else 100.0
+        rows.append(f"{post.key:>12}  {share:6.1f} %  {counts[State.CURRENT]:3d}/{units:<3d} "
+                    f"stale {counts[State.STALE]:2d}  missing {counts[State.MISSING]:2d}  "
+                    f"title {'ok' if title_ok else 'MISSING'}  {post.title}")
+    print("\n".join(rows))
+    total = sum(totals.values())
+    share = 100.0 * totals[State.CURRENT] / total if total else 100.0
+    print(f"\ntotal: {share:.1f} % current ({totals[State.CURRENT]}/{total} units), "
+          f"{totals[State.STALE]} stale, {totals[State.MISSING]} missing")
+    if stale_lines:
+        print("\nstale units (the source changed since translation):\n" + "\n".join(stale_lines))
+    return 0
+
+
+def cmd_translate_scaffold(args: argparse.Namespace) -> int:
+    paths = _paths(args)
+    result = run(paths, languages=(), write_files=False, progress=_progress(True))
+    folder = paths.translations / "en"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.chapters)
+    chapters = [c for c in result.book.chapters() if not wanted or c.post.key in wanted]
+    unknown = wanted - {c.post.key for c in chapters}
+    if unknown:
+        print(f"no such chapter: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    for chapter in chapters:
+        path = folder / f"{chapter.post.key}.yml"
+        existing = load_translation(path) if path.exists() else None
+        tr, added = scaffold(chapter.post, existing, path)
+        text = dump_translation(tr)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        if added or existing is None:
+            print(f"{path}: {added} unit(s) to translate")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kexue-book", description="Build the bilingual book from the archive.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--archive", help="folder of *.txt dumps (default: archive/)")
         p.add_argument("--editorial", help="folder of editorial YAML (default: editorial/)")
+        p.add_argument("--translations", help="folder of translations, one subfolder per language "
+                       "(default: translations/)")
         p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
     b = sub.add_parser("build", help="write the book's Markdown pages")
@@ -83,5 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     common(c)
     c.add_argument("--strict", action="store_true", help="exit 1 on any warning or error")
     c.set_defaults(func=cmd_check)
+    t = sub.add_parser("translate", help="the English translation's workflow")
+    tsub = t.add_subparsers(dest="action", required=True)
+    ts = tsub.add_parser("status", help="coverage per chapter and in total; stale units with old and new source")
+    common(ts)
+    ts.set_defaults(func=cmd_translate_status)
+    tf = tsub.add_parser("scaffold", help="add the source paragraphs that lack a unit; keeps all existing work")
+    common(tf)
+    tf.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
+    tf.set_defaults(func=cmd_translate_scaffold)
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -4,11 +4,20 @@ A thin adapter over `builder.pipeline.run`, the same pipeline the CLI runs.
 Generated pages live outside ``docs/`` (in ``build/book/<lang>``) and are
 added to the build as generated files, so writing them never triggers a
 rebuild loop and a hand-written page in ``docs/`` always wins.
+
+Two editions, one command: the Chinese build (``mkdocs.yml``) starts the
+English build (``mkdocs.en.yml``) as a second process when it starts, so the
+two use both cores, and copies its output to ``<site>/en/`` when it ends.
+Each edition keeps its own search index.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,12 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package importable
     sys.path.insert(0, str(ROOT))
 
+from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from builder.assets import mathjax_files  # noqa: E402
 from builder.glossary import jieba_user_dict  # noqa: E402
 from builder.model import Level  # noqa: E402
-from builder.pipeline import Paths, run  # noqa: E402
+from builder.pipeline import Paths, run, site_urls  # noqa: E402
+
+SECONDARY = {"zh": "en"}
+CONFIG_OF = {"en": "mkdocs.en.yml"}
 
 # Archive problems are the content's, not the site's: logged outside the
 # "mkdocs" logger so that `mkdocs build --strict` judges the site, and
@@ -39,10 +52,13 @@ _state: dict = {}
 
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
-    lang = config.theme.get("language", "zh")
-    lang = "zh" if lang.startswith("zh") else lang
-    _state.update(root=root, lang=lang,
-                  paths=Paths(root / "archive", root / "editorial", root / "build" / "book"))
+    lang = "zh" if config.theme.get("language", "zh").startswith("zh") else "en"
+    base = os.environ.get("SITE_URL") or _state.get("base") or config.site_url
+    urls = site_urls(base)
+    config.site_url = urls[lang]
+    _state.update(root=root, lang=lang, urls=urls, base=base,
+                  paths=Paths(root / "archive", root / "editorial", root / "build" / "book",
+                              root / "translations"))
     userdict = jieba_user_dict(root / "editorial", root / "build")
     search = config.plugins.get("material/search") or config.plugins.get("search")
     if search is not None and userdict is not None:
@@ -50,39 +66,94 @@ def on_config(config):
     return config
 
 
+def _start_secondary(config) -> None:
+    other = SECONDARY.get(_state["lang"])
+    if other is None:
+        return
+    out = _state["root"] / "build" / f"site-{other}"
+    args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(_state["root"] / CONFIG_OF[other]),
+            "-d", str(out)]
+    if config.strict:
+        args.append("--strict")
+    env = dict(os.environ, SITE_URL=_state["base"], NO_MKDOCS_2_WARNING="1")
+    _state["secondary"] = (other, out, subprocess.Popen(args, cwd=_state["root"], env=env,
+                                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+
+
 def on_pre_build(config):
-    result = run(_state["paths"], languages=(_state["lang"],))
+    _start_secondary(config)
+    lang = _state["lang"]
+    result = run(_state["paths"], languages=(lang,), site_url=_state["base"])
     counts = {level: sum(1 for p in result.problems if p.level == level) for level in Level}
-    for problem in result.problems:
-        if problem.level != Level.INFO:
-            log.warning(str(problem))
-    report = result.report[_state["lang"]]
-    log.info(f"{len(result.posts)} chapters from {len(result.entries)} entries; "
+    if lang == "zh":  # one edition reports the archive's problems, not both
+        for problem in result.problems:
+            if problem.level != Level.INFO:
+                log.warning(str(problem))
+    report = result.report[lang]
+    log.info(f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; "
              f"wrote {len(report.written)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}; "
              f"{counts[Level.ERROR]} errors, {counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes "
              "(python -m builder check lists them)")
     _state["result"] = result
-    extra = [{"关于本书" if _state["lang"] == "zh" else "About": "about.md"}] \
-        if (Path(config.docs_dir) / "about.md").exists() else []
-    config.nav = result.rendered[_state["lang"]].nav + extra
+    about = {"zh": "关于本书", "en": "About this book"}[lang]
+    extra = [{about: "about.md"}] if (Path(config.docs_dir) / "about.md").exists() else []
+    config.nav = result.rendered[lang].nav + extra
 
 
 def on_files(files: Files, config) -> Files:
-    out = _state["paths"].out / _state["lang"]
-    for generated in _state["result"].rendered[_state["lang"]].files:
-        if generated.path in _state["result"].report[_state["lang"]].refused:
+    lang = _state["lang"]
+    out = _state["paths"].out / lang
+    for generated in _state["result"].rendered[lang].files:
+        if generated.path in _state["result"].report[lang].refused:
             continue
         if files.get_file_from_path(generated.path) is not None:
-            log.warning(f"docs/{generated.path} is hand-written; the generated page is not used")
+            log.warning(f"{config.docs_dir}/{generated.path} is hand-written; the generated page is not used")
             continue
         files.append(File.generated(config, generated.path, abs_src_path=str(out / generated.path)))
+    shared = _state["root"] / "docs" / "assets"
+    if Path(config.docs_dir).resolve() != (_state["root"] / "docs").resolve():
+        for path in sorted(shared.rglob("*")):  # the English docs folder shares the Chinese one's assets
+            rel = "assets/" + path.relative_to(shared).as_posix()
+            if path.is_file() and files.get_file_from_path(rel) is None:
+                files.append(File.generated(config, rel, abs_src_path=str(path)))
     for site_path, source in mathjax_files().items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
     return files
 
 
+_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Per-page hreflang alternates in place of Material's links to the other home page."""
+    urls = _state["urls"]
+    path = page.url
+    links = (f'<link rel="alternate" hreflang="zh-CN" href="{urls["zh"]}{path}">'
+             f'<link rel="alternate" hreflang="en" href="{urls["en"]}{path}">'
+             f'<link rel="alternate" hreflang="x-default" href="{urls["zh"]}{path}">')
+    output, n = _ALTERNATE.subn("", output)
+    return output.replace("</head>", links + "</head>", 1) if n or "hreflang" not in output else output
+
+
+def on_post_build(config):
+    secondary = _state.pop("secondary", None)
+    if secondary is None:
+        return
+    other, out, proc = secondary
+    text, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise PluginError(f"the {other} edition failed to build:\n{text}")
+    for line in (text or "").splitlines():
+        if line.strip():
+            log.info(line.strip().split("book: ", 1)[-1])
+    target = Path(config.site_dir) / other
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(out, target)
+
+
 def on_serve(server, config, builder):
     paths = _state["paths"]
-    server.watch(str(paths.archive))
-    server.watch(str(paths.editorial))
+    for folder in (paths.archive, paths.editorial, paths.translations, _state["root"] / "docs" / "en"):
+        if folder.exists():
+            server.watch(str(folder))
     return server

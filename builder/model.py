@@ -125,6 +125,7 @@ class Part:
     title: str
     title_en: str
     description: str
+    description_en: str = ""
     chapters: list[Chapter] = field(default_factory=list)
 
 

@@ -43,6 +43,7 @@ class PartRule:
     keywords: tuple[str, ...]
     fallback: bool
     source: Source
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Overlay:
     author: str = "苏剑林"
     author_en: str = "Su Jianlin"
     site: str = "https://kexue.fm"
+    series_en: dict[str, str] = field(default_factory=dict)
     parts: list[PartRule] = field(default_factory=list)
     posts: list[PostFact] = field(default_factory=list)
 
@@ -112,6 +114,8 @@ def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
     for key in ("title", "title_en", "author", "author_en", "site"):
         if isinstance(book.get(key), str):
             setattr(overlay, key, book[key])
+    if isinstance(book.get("series_en"), dict):
+        overlay.series_en = {str(k): str(v) for k, v in book["series_en"].items() if k != "__line__"}
     seen: set[str] = set()
     for raw in book.get("parts") or []:
         src = Source(str(book_path), raw.get("__line__", 1) if isinstance(raw, dict) else 1)
@@ -127,6 +131,7 @@ def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
             key=raw["key"], title=str(raw.get("title") or raw["key"]),
             title_en=str(raw.get("title_en") or raw.get("title") or raw["key"]),
             description=str(raw.get("description") or ""),
+            description_en=str(raw.get("description_en") or ""),
             series=tuple(str(s) for s in raw.get("series") or ()),
             keywords=tuple(str(k) for k in raw.get("keywords") or ()),
             fallback=bool(raw.get("fallback")), source=src))

@@ -15,12 +15,14 @@ from typing import Any
 
 import yaml
 
+from .attach import attach, load_translations
+from .glossary import load_glossary
 from .merge import merge
 from .model import Book, Entry, Level, Post, Problem
 from .overlay import Overlay, load_overlay
 from .place import place
 from .read import read_archive
-from .render import Rendered, render
+from .render import Context, Rendered, render
 from .write import WriteReport, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,7 @@ class Paths:
     archive: Path = ROOT / "archive"
     editorial: Path = ROOT / "editorial"
     out: Path = ROOT / "build" / "book"
+    translations: Path = ROOT / "translations"
 
 
 @dataclass
@@ -61,8 +64,18 @@ def load_ui(editorial: Path) -> dict[str, dict[str, str]]:
     return {lang: {k: str(v) for k, v in words.items()} for lang, words in data.items()}
 
 
-def run(paths: Paths, *, languages: tuple[str, ...] = ("zh",), write_files: bool = True,
-        progress: Callable[[str], None] | None = None) -> Result:
+LANGUAGES = ("zh", "en")
+DEFAULT_SITE = "http://127.0.0.1:8000/"
+
+
+def site_urls(site_url: str | None) -> dict[str, str]:
+    """Absolute roots of both editions: Chinese at the site root, English below it at en/."""
+    base = (site_url or DEFAULT_SITE).rstrip("/") + "/"
+    return {"zh": base, "en": base + "en/"}
+
+
+def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bool = True,
+        site_url: str | None = None, progress: Callable[[str], None] | None = None) -> Result:
     timings: dict[str, float] = {}
 
     def stage(name: str) -> None:
@@ -80,9 +93,16 @@ def run(paths: Paths, *, languages: tuple[str, ...] = ("zh",), write_files: bool
     stage("place")
     book, found = place(posts, overlay)
     problems += found
+    stage("translate")
+    glossary = load_glossary(paths.editorial)
+    translations, found = load_translations(paths.translations / "en")
+    problems += found
+    problems += attach(book, translations, glossary)
     stage("render")
     ui = load_ui(paths.editorial)
-    rendered = {lang: render(book, overlay, ui[lang], lang) for lang in languages}
+    urls = site_urls(site_url)
+    rendered = {lang: render(book, Context(overlay, ui[lang], lang, translations, urls, tuple(glossary)))
+                for lang in languages}
     for r in rendered.values():
         problems += r.problems
     reports = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .model import Book, Chapter, Level, Part, Post, Problem
+from .model import Book, Chapter, Level, Part, Post, Problem, Source
 from .overlay import Overlay, PartRule
 from .text import chinese_number, key_of
 
@@ -51,8 +51,9 @@ def _slug(post: Post) -> str:
 
 def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
     problems: list[Problem] = []
-    rules = overlay.parts or [PartRule("posts", "文章", "Posts", "", (), (), True, posts[0].source
-                                       if posts else None)]  # type: ignore[arg-type]
+    default = PartRule(key="posts", title="文章", title_en="Posts", description="", series=(), keywords=(),
+                       fallback=True, source=Source("editorial/book.yml", 1))
+    rules = overlay.parts or [default]
     by_key = {r.key: r for r in rules}
     fallback = next((r for r in rules if r.fallback), rules[-1])
 
@@ -132,7 +133,7 @@ def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
         in_series.sort(key=series_rank)
         others.sort(key=lambda p: (p.order if p.order is not None else float("inf"), _sort_date(p), p.key))
         part = Part(key=rule.key, slug=rule.key, title=rule.title, title_en=rule.title_en,
-                    description=rule.description)
+                    description=rule.description, description_en=rule.description_en)
         counts: dict[str, int] = defaultdict(int)
         for p in in_series:
             counts[key_of(p.series or "")] += 1

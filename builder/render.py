@@ -1,8 +1,13 @@
-"""Stage 5: the book in, Markdown pages and the navigation out.
+"""Stage 5: the book in, Markdown pages and the navigation out, per language.
 
 Pages carry their metadata in YAML front matter (written by PyYAML, so no
 value can break out of it) and their JSON-LD pre-serialised with ``<``, ``>``
 and ``&`` as ``\\u`` escapes, so it is inert inside ``<script>``.
+
+Both editions have the same paths, so a page's twin in the other language is
+always at the same place below the other edition's root.  Each paragraph also
+carries its other-language text, hidden, for the parallel-text view; that copy
+is kept out of the search index (``data-search-exclude``).
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ from typing import Any
 
 import yaml
 
+from .glossary import Term
 from .mathtext import escape_text, formulas, paragraph_markdown, plain_text, split_math
-from .model import Block, BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem
+from .model import Block, BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
 from .overlay import Overlay
+from .translations import Aligned, State, Translation, align, unit_hash
 
 LANG_TAG = {"zh": "zh-CN", "en": "en"}
+OTHER = {"zh": "en", "en": "zh"}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
 
 
 @dataclass
@@ -27,6 +37,17 @@ class Rendered:
     nav: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     formula_count: int = 0
+    units: dict[str, int] = field(default_factory=dict)  # state → count (English edition)
+
+
+@dataclass(frozen=True)
+class Context:
+    overlay: Overlay
+    ui: dict[str, str]
+    lang: str
+    translations: dict[str, Translation]
+    site_urls: dict[str, str]  # lang → absolute root URL of that edition, ending in "/"
+    glossary: tuple[Term, ...] = ()
 
 
 def json_ld(data: dict[str, Any]) -> str:
@@ -41,58 +62,125 @@ def front_matter(meta: dict[str, Any]) -> str:
 def format_date(date: PartialDate | None, ui: dict[str, str]) -> str:
     if date is None:
         return ui["date_unknown"]
+    month_name = MONTHS[date.month - 1]
     if date.year is None:
-        return ui["date_fmt_noyear"].format(m=date.month, d=date.day) + ui["year_unknown"]
-    return ui["date_fmt"].format(y=date.year, m=date.month, d=date.day)
+        return ui["date_fmt_noyear"].format(m=date.month, d=date.day, month_name=month_name) + ui["year_unknown"]
+    return ui["date_fmt"].format(y=date.year, m=date.month, d=date.day, month_name=month_name)
 
 
-def block_markdown(block: Block, ui: dict[str, str], problems: list[Problem]) -> tuple[str, int]:
-    """One archive block as Markdown, and how many formulas it holds."""
-    segments, issues = split_math(block.text)
-    for issue in issues:
-        problems.append(Problem(block.source, "suspicious-math", issue.message))
+def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source,
+                  problems: list[Problem] | None) -> tuple[str, int]:
+    """One unit of text (either language) as Markdown, and how many formulas it holds."""
+    segments, issues = split_math(text)
+    if problems is not None:
+        for issue in issues:
+            problems.append(Problem(source, "suspicious-math", issue.message))
     count = len(formulas(segments))
-    if block.kind == BlockKind.HEADING:
+    if kind == BlockKind.HEADING:
         return "## " + paragraph_markdown(segments).replace("\n", " "), count
-    if block.kind == BlockKind.FIGURE:
-        caption = html.escape(block.text)
+    if kind == BlockKind.FIGURE:
+        caption = html.escape(text)
         return (f'<div class="kb-figure" role="figure" aria-label="{caption}">'
                 f'<span class="kb-figure__missing">{html.escape(ui["figure_missing"])}</span>'
                 f'<span class="kb-figure__caption">{caption}</span></div>'), 0
     return paragraph_markdown(segments), count
 
 
-def _description(chapter: Chapter) -> str:
-    for block in chapter.post.blocks:
-        if block.kind == BlockKind.PARAGRAPH:
-            text = " ".join(plain_text(split_math(block.text)[0]).split())
-            if text:
-                return text[:120]
-    return chapter.post.title or ""
+def _alt(kind: BlockKind, text: str, lang: str, ui: dict[str, str], source: Source) -> str:
+    """The other language's text, hidden until the reader asks for the parallel view."""
+    if kind == BlockKind.HEADING:
+        md = f'<p class="kb-alt__heading">{escape_text(text)}</p>'
+    else:
+        md, _ = text_markdown(kind, text, ui, source, None)
+    return (f'<div class="kb-alt" lang="{LANG_TAG[lang]}" data-search-exclude markdown="1">\n\n'
+            f"{md}\n\n</div>")
 
 
-def _rel(from_dir_depth: int, path: str) -> str:
-    return "../" * from_dir_depth + path
+def _unit_markdown(aligned: Aligned, ctx: Context, problems: list[Problem]) -> tuple[str, int]:
+    block = aligned.block
+    ui = ctx.ui
+    if ctx.lang == "zh":
+        md, count = text_markdown(block.kind, block.text, ui, block.source, problems)
+        if aligned.state == State.CURRENT and aligned.text:
+            return f'<div class="kb-unit" markdown="1">\n\n{md}\n\n' \
+                   f'{_alt(block.kind, aligned.text, "en", ui, block.source)}\n\n</div>', count
+        return md, count
+    if aligned.state == State.CURRENT and aligned.text:
+        md, count = text_markdown(block.kind, aligned.text, ui, block.source, None)
+        return f'<div class="kb-unit" markdown="1">\n\n{md}\n\n' \
+               f'{_alt(block.kind, block.text, "zh", ui, block.source)}\n\n</div>', count
+    md, count = text_markdown(block.kind, block.text, ui, block.source, None)
+    notice = ui["stale"] if aligned.state == State.STALE else ui["untranslated"]
+    kind = "stale" if aligned.state == State.STALE else "missing"
+    return (f'<div class="kb-notice kb-notice--{kind}" lang="zh-CN" markdown="1">\n\n'
+            f'<p class="kb-notice__label" lang="en">{html.escape(notice)}</p>\n\n{md}\n\n</div>'), count
 
 
-def chapter_page(chapter: Chapter, part: Part, overlay: Overlay, ui: dict[str, str], lang: str,
-                 problems: list[Problem]) -> tuple[str, int]:
+def _description(blocks: list[tuple[BlockKind, str]], fallback: str) -> str:
+    for kind, text in blocks:
+        if kind == BlockKind.PARAGRAPH:
+            plain = " ".join(plain_text(split_math(text)[0]).split())
+            if plain:
+                return plain[:160]
+    return fallback
+
+
+def chapter_title(chapter: Chapter, ctx: Context) -> str:
     post = chapter.post
+    if ctx.lang == "zh":
+        return post.title or ""
+    tr = ctx.translations.get(post.key)
+    if tr and tr.title and tr.title.text.strip() and tr.title.hash == unit_hash(post.title or ""):
+        return _plain_title(tr.title.text)
+    return post.title or ""
+
+
+def _plain_title(text: str) -> str:
+    from .text import safe_title
+
+    return safe_title(text, limit=200)[0]  # English titles run about twice as long as Chinese ones
+
+
+def series_name(name: str | None, ctx: Context) -> str | None:
+    if name is None or ctx.lang == "zh":
+        return name
+    return ctx.overlay.series_en.get(name, name)
+
+
+def page_url(path: str) -> str:
+    """Site-relative URL of a generated page (directory URLs)."""
+    if path == "index.md":
+        return ""
+    return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
+
+
+def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
+                 problems: list[Problem], units: dict[str, int]) -> tuple[str, int]:
+    post = chapter.post
+    ui = ctx.ui
+    aligned = align(post, ctx.translations.get(post.key))
     body: list[str] = []
     count = 0
-    for block in post.blocks:
-        md, n = block_markdown(block, ui, problems)
+    shown: list[tuple[BlockKind, str]] = []
+    for a in aligned:
+        units[a.state.value] = units.get(a.state.value, 0) + 1
+        md, n = _unit_markdown(a, ctx, problems)
         count += n
+        use_english = ctx.lang == "en" and a.state == State.CURRENT and a.text
+        shown.append((a.block.kind, a.text if use_english else a.block.text))  # type: ignore[arg-type]
         if md:
             body.append(md)
+    has_alt = any(a.state == State.CURRENT for a in aligned)
 
-    meta_lines = [f'<span class="kb-author">{html.escape(ui["by"])}：{html.escape(post.author)}</span>']
+    meta_lines = [f'<span class="kb-author">{html.escape(ui["by"])} {html.escape(_author(post.author, ctx))}'
+                  "</span>"]
     iso = post.date.iso() if post.date else None
     date_text = html.escape(format_date(post.date, ui))
     meta_lines.append(f'<time datetime="{iso}">{date_text}</time>' if iso else f"<span>{date_text}</span>")
-    if post.series:
+    series = series_name(post.series, ctx)
+    if series:
         key = "series_position" if post.series_number is not None else "series_position_nonum"
-        text = ui[key].format(series=post.series, number=post.series_number)
+        text = ui[key].format(series=series, number=post.series_number)
         if chapter.series_position and chapter.series_position[1] > 1:
             text += ui["series_in_book"].format(index=chapter.series_position[0],
                                                 count=chapter.series_position[1])
@@ -104,24 +192,37 @@ def chapter_page(chapter: Chapter, part: Part, overlay: Overlay, ui: dict[str, s
     if post.title_source == "provisional":
         meta_lines.append(f'<span class="kb-provisional">{html.escape(ui["title_provisional"])}</span>')
     header = '<p class="kb-meta">' + " · ".join(meta_lines) + "</p>"
+    if has_alt:
+        header += (f'\n\n<p class="kb-parallel"><button type="button" class="kb-parallel-toggle md-button" '
+                   f'aria-pressed="false" data-show="{html.escape(ui["parallel_show"])}" '
+                   f'data-hide="{html.escape(ui["parallel_hide"])}">{html.escape(ui["parallel_show"])}</button></p>')
+    title = chapter_title(chapter, ctx)
+    if ctx.lang == "en" and title == post.title:
+        header = f'<p class="kb-notice kb-notice--missing">{html.escape(ui["title_untranslated"])}</p>\n\n' + header
 
     footer = ['<div class="kb-excerpt" markdown="1">']
     if post.truncated or post.url:
-        note = ui["excerpt_notice"] if post.truncated else ""
+        note = html.escape(ui["excerpt_notice"]) if post.truncated else ""
         if post.url:
             note += f' <a href="{html.escape(post.url)}">{html.escape(ui["read_full"])} →</a>'
-        footer.append(f'<p>{note.strip()}</p>')
+        footer.append(f"<p>{note.strip()}</p>")
     sources = ", ".join(str(s) for s in post.sources)
-    footer.append(f'<p class="kb-sources">{html.escape(ui["sources"])}：{html.escape(sources)}</p>')
+    footer.append(f'<p class="kb-sources">{html.escape(ui["sources"])}: {html.escape(sources)}</p>')
     footer.append("</div>")
 
     ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Article",
-        "headline": post.title,
+        "headline": title,
         "author": {"@type": "Person", "name": post.author},
-        "inLanguage": LANG_TAG[lang],
+        "inLanguage": LANG_TAG[ctx.lang],
+        "url": ctx.site_urls[ctx.lang] + page_url(path),
     }
+    twin = ctx.site_urls[OTHER[ctx.lang]] + page_url(path)
+    if ctx.lang == "en":
+        ld["translationOfWork"] = {"@id": twin}
+    else:
+        ld["workTranslation"] = {"@id": twin}
     if iso:
         ld["datePublished"] = iso
     elif post.date:
@@ -129,17 +230,31 @@ def chapter_page(chapter: Chapter, part: Part, overlay: Overlay, ui: dict[str, s
     if post.url:
         ld["isBasedOn"] = post.url
     if post.series:
-        ld["isPartOf"] = {"@type": "CreativeWorkSeries", "name": post.series}
+        ld["isPartOf"] = {"@type": "CreativeWorkSeries", "name": series}
         if post.series_number is not None:
             ld["position"] = post.series_number
     meta = {
-        "title": post.title,
-        "description": _description(chapter),
+        "title": title,
+        "description": _description(shown, title),
         "jsonld": json_ld(ld),
         "kb": {"kind": "chapter", "key": post.key, "part": part.key, "formulas": count},
     }
     text = front_matter(meta) + header + "\n\n" + "\n\n".join(body) + "\n\n" + "\n".join(footer) + "\n"
     return text, count
+
+
+def _author(name: str, ctx: Context) -> str:
+    if ctx.lang == "en" and name == ctx.overlay.author:
+        return ctx.overlay.author_en
+    return name
+
+
+def _part_title(part: Part, lang: str) -> str:
+    return part.title_en if lang == "en" else part.title
+
+
+def _part_description(part: Part, lang: str) -> str:
+    return (part.description_en or part.description) if lang == "en" else part.description
 
 
 def _date_range(part: Part, ui: dict[str, str]) -> str:
@@ -149,65 +264,86 @@ def _date_range(part: Part, ui: dict[str, str]) -> str:
     return str(years[0]) if years[0] == years[-1] else ui["date_range"].format(start=years[0], end=years[-1])
 
 
-def part_page(part: Part, number: int, ui: dict[str, str]) -> str:
+def part_page(part: Part, number: int, ctx: Context) -> str:
+    ui = ctx.ui
+    description = _part_description(part, ctx.lang)
     lines = [f'<p class="kb-part-label">{html.escape(ui["part_label"].format(n=number))}</p>', "",
-             escape_text(part.description), "", f"## {escape_text(ui['chapters_heading'])}", "",
+             escape_text(description), "", f"## {escape_text(ui['chapters_heading'])}", "",
              '<div class="kb-toc" markdown="1">', ""]
     for n, c in enumerate(part.chapters, 1):
         date = html.escape(format_date(c.post.date, ui))
-        lines.append(f'{n}. [{escape_text(c.post.title or "")}]({c.slug}.md) '
+        lines.append(f"{n}. [{escape_text(chapter_title(c, ctx))}]({c.slug}.md) "
                      f'<span class="kb-toc__date">{date}</span>')
     lines += ["", "</div>"]
-    meta = {"title": part.title, "description": part.description, "kb": {"kind": "part", "key": part.key}}
+    meta = {"title": _part_title(part, ctx.lang), "description": description, "kb": {"kind": "part", "key": part.key}}
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
-def cover_page(book: Book, overlay: Overlay, ui: dict[str, str]) -> str:
-    chapters = book.chapters()
-    lines = [f"# {escape_text(overlay.title)}", "", f'<p class="kb-cover-author">{html.escape(overlay.author)}</p>', "",
+def cover_page(book: Book, ctx: Context) -> str:
+    ui = ctx.ui
+    overlay = ctx.overlay
+    title = overlay.title_en if ctx.lang == "en" else overlay.title
+    author = overlay.author_en if ctx.lang == "en" else overlay.author
+    lines = [f"# {escape_text(title)}", "", f'<p class="kb-cover-author">{html.escape(author)}</p>', "",
              escape_text(ui["book_intro"]), "", escape_text(ui["excerpt_intro"]), "",
              f"## {escape_text(ui['parts_heading'])}", "", '<div class="kb-parts" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):
         span = _date_range(part, ui)
         count = ui["chapters_count"].format(n=len(part.chapters))
-        lines.append(f'{number}. [{escape_text(part.title)}]({part.slug}/index.md) '
+        lines.append(f"{number}. [{escape_text(_part_title(part, ctx.lang))}]({part.slug}/index.md) "
                      f'<span class="kb-parts__count">{html.escape(count)}</span>'
                      + (f' <span class="kb-parts__years">{html.escape(span)}</span>' if span else "")
-                     + f'<br><span class="kb-parts__desc">{html.escape(part.description)}</span>')
+                     + f'<br><span class="kb-parts__desc">{html.escape(_part_description(part, ctx.lang))}</span>')
     lines += ["", "</div>"]
-    if chapters:
+    if book.parts:
         first = book.parts[0]
         lines += ["", f"## {escape_text(ui['start_here'])}", "",
-                  f'{escape_text(ui["start_with"])}[{escape_text(first.chapters[0].post.title or "")}]'
-                  f'({first.slug}/{first.chapters[0].slug}.md)']
-    meta = {"title": overlay.title, "description": ui["book_intro"][:150], "kb": {"kind": "cover"},
+                  f'{escape_text(ui["start_with"])}[{escape_text(chapter_title(first.chapters[0], ctx))}]'
+                  f"({first.slug}/{first.chapters[0].slug}.md)"]
+    meta = {"title": title, "description": ui["book_intro"][:160], "kb": {"kind": "cover"},
             "hide": ["navigation", "toc"]}
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
-def render(book: Book, overlay: Overlay, ui: dict[str, str], lang: str = "zh") -> Rendered:
+def glossary_page(ctx: Context) -> str:
+    ui = ctx.ui
+    first, second = ("zh", "en") if ctx.lang == "zh" else ("en", "zh")
+    heads = {"zh": ui["glossary_zh"], "en": ui["glossary_en"]}
+    terms = sorted(ctx.glossary, key=lambda t: t.en.casefold() if ctx.lang == "en" else t.zh)
+    lines = [escape_text(ui["glossary_intro"]), "", f"| {escape_text(heads[first])} | {escape_text(heads[second])} |",
+             "|---|---|"]
+    for t in terms:
+        cell = {"zh": t.zh, "en": t.en + (f" ({', '.join(t.alt)})" if t.alt else "")}
+        lines.append(f"| {escape_text(cell[first])} | {escape_text(cell[second])} |")
+    meta = {"title": ui["glossary"], "kb": {"kind": "glossary"}}
+    return front_matter(meta) + "\n".join(lines) + "\n"
+
+
+def render(book: Book, ctx: Context) -> Rendered:
     out = Rendered()
-    out.files.append(OutputFile("index.md", cover_page(book, overlay, ui)))
-    out.nav.append({ui["cover_title"]: "index.md"})
+    out.files.append(OutputFile("index.md", cover_page(book, ctx)))
+    out.nav.append({ctx.ui["cover_title"]: "index.md"})
     for number, part in enumerate(book.parts, 1):
-        out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ui)))
+        out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
         section: list[Any] = [f"{part.slug}/index.md"]
         for chapter in part.chapters:
-            text, count = chapter_page(chapter, part, overlay, ui, lang, out.problems)
-            out.formula_count += count
             path = f"{part.slug}/{chapter.slug}.md"
+            text, count = chapter_page(chapter, part, ctx, path, out.problems, out.units)
+            out.formula_count += count
             out.files.append(OutputFile(path, text))
-            section.append({chapter.post.title: path})
-        out.nav.append({part.title: section})
+            section.append({chapter_title(chapter, ctx): path})
+        out.nav.append({_part_title(part, ctx.lang): section})
+    if ctx.glossary:
+        out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
+        out.nav.append({ctx.ui["glossary"]: "glossary.md"})
     seen: set[str] = set()
     for f in out.files:
         if f.path in seen:
-            out.problems.append(Problem(_src(f.path), "duplicate-page", f"two pages at {f.path}", Level.ERROR))
+            out.problems.append(Problem(Source(f.path, 1), "duplicate-page", f"two pages at {f.path}", Level.ERROR))
         seen.add(f.path)
     return out
 
 
-def _src(path: str):  # noqa: ANN202 - tiny helper
-    from .model import Source
-
-    return Source(path, 1)
+def block_markdown(block: Block, ui: dict[str, str], problems: list[Problem]) -> tuple[str, int]:
+    """One archive block in its own language (kept for callers that render without translations)."""
+    return text_markdown(block.kind, block.text, ui, block.source, problems)

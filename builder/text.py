@@ -30,7 +30,7 @@ _TITLE_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "
 MAX_TITLE = 80
 
 
-def safe_title(text: str) -> tuple[str, list[str]]:
+def safe_title(text: str, limit: int = MAX_TITLE) -> tuple[str, list[str]]:
     """A title that is plain text wherever a template puts it, and why it changed."""
     notes = []
     clean = " ".join(unicodedata.normalize("NFC", text).split())
@@ -38,9 +38,9 @@ def safe_title(text: str) -> tuple[str, list[str]]:
     swapped = clean.translate(_TITLE_MARKUP)
     if swapped != clean:
         notes.append("markup characters in the title were replaced by full-width forms")
-    if len(swapped) > MAX_TITLE:
-        swapped = swapped[: MAX_TITLE - 1] + "…"
-        notes.append(f"title longer than {MAX_TITLE} characters was shortened")
+    if len(swapped) > limit:
+        swapped = swapped[: limit - 1] + "…"
+        notes.append(f"title longer than {limit} characters was shortened")
     return swapped, notes
 
 

@@ -31,6 +31,7 @@ class Unit:
     source: str
     text: str
     line: int = 0  # line in the translation file, for messages
+    ignore_terms: tuple[str, ...] = ()  # glossary terms used here in another sense
 
 
 @dataclass
@@ -88,8 +89,9 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 def _unit(raw: Any) -> Unit | None:
     if not isinstance(raw, dict) or not raw.get("hash"):
         return None
+    ignore = tuple(str(t) for t in raw.get("ignore_terms") or ())
     return Unit(str(raw["hash"]), str(raw.get("source") or ""), str(raw.get("text") or ""),
-                int(raw.get("__line__", 0)))
+                int(raw.get("__line__", 0)), ignore)
 
 
 def load_translation(path: Path) -> Translation:
@@ -104,8 +106,11 @@ def load_translation(path: Path) -> Translation:
 
 
 def dump_translation(tr: Translation) -> str:
-    def unit(u: Unit) -> dict[str, str]:
-        return {"hash": u.hash, "source": u.source, "text": u.text}
+    def unit(u: Unit) -> dict[str, Any]:
+        data: dict[str, Any] = {"hash": u.hash, "source": u.source, "text": u.text}
+        if u.ignore_terms:
+            data["ignore_terms"] = list(u.ignore_terms)
+        return data
 
     data: dict[str, Any] = {"chapter": tr.chapter}
     if tr.title is not None:
