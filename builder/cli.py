@@ -83,7 +83,8 @@ def cmd_translate_status(args: argparse.Namespace) -> int:
         for a in align(post, tr):
             counts[a.state] += 1
             if a.state == State.STALE:
-                stale_lines.append(f"  {post.key} ({a.block.source}):\n    was: {a.old_source}\n    now: {a.block.text}")
+                stale_lines.append(f"  {post.key} ({a.block.source}):\n"
+                                   f"    was: {a.old_source}\n    now: {a.block.text}")
         title_ok = bool(tr and tr.title and tr.title.text.strip() and tr.title.hash == unit_hash(post.title or ""))
         for state, n in counts.items():
             totals[state] += n

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +87,18 @@ def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source
     return paragraph_markdown(segments), count
 
 
+_NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline|eqnarray|alignat|flalign)\}")
+_LABEL = re.compile(r"\\label\{[^{}]*\}")
+
+
+def unnumbered(text: str) -> str:
+    """Formulas of a second copy: no numbers and no labels, so the first copy keeps both."""
+    return _LABEL.sub("", _NUMBERED.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}*}}", text))
+
+
 def _alt(kind: BlockKind, text: str, lang: str, ui: dict[str, str], source: Source) -> str:
     """The other language's text, hidden until the reader asks for the parallel view."""
+    text = unnumbered(text)
     if kind == BlockKind.HEADING:
         md = f'<p class="kb-alt__heading">{escape_text(text)}</p>'
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ import yaml
 
 from .model import Block, Post
 from .text import digest
+
+# How alike an old source paragraph and a new one must be for the new one to
+# count as an edit of the old (difflib ratio); below it, the new one is new.
+STALE_SIMILARITY = 0.5
 
 
 def unit_hash(text: str) -> str:
@@ -124,38 +129,44 @@ def dump_translation(tr: Translation) -> str:
 def align(post: Post, tr: Translation | None) -> list[Aligned]:
     """Each source block with its translation state.
 
-    A unit whose hash matches is current.  Otherwise the unit that stood at the
-    same place in the old source (found by position among unmatched units) is
-    stale; a block with neither is missing.
+    A unit whose hash matches is current.  An unmatched block takes the most
+    similar unmatched old unit lying between the same current neighbours, if
+    it is similar enough to be an edit of it (stale); otherwise it is missing.
     """
     if tr is None:
         return [Aligned(b, State.MISSING) for b in post.blocks]
     good = tr.by_hash()
     hashes = [unit_hash(b.text) for b in post.blocks]
     used = {h for h in hashes if h in good}
-    leftovers = [u for u in tr.units if u.hash not in used and u.text.strip()]
+    index = {u.hash: k for k, u in enumerate(tr.units)}
+    leftovers = [k for k, u in enumerate(tr.units) if u.hash not in used and u.text.strip()]
+    pairs = []
+    for i, h in enumerate(hashes):
+        if h in good:
+            continue
+        before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in used), -1)
+        after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in used), len(tr.units))
+        for k in leftovers:
+            if before < k < after:
+                ratio = SequenceMatcher(None, tr.units[k].source, post.blocks[i].text, autojunk=False).ratio()
+                if ratio >= STALE_SIMILARITY:
+                    pairs.append((-ratio, i, k))
+    stale: dict[int, int] = {}
+    taken: set[int] = set()
+    for _, i, k in sorted(pairs):
+        if i not in stale and k not in taken:
+            stale[i] = k
+            taken.add(k)
     out = []
     for i, (block, h) in enumerate(zip(post.blocks, hashes, strict=True)):
         if h in good:
             out.append(Aligned(block, State.CURRENT, good[h].text))
-            continue
-        old = _positional_match(tr.units, post.blocks, hashes, i, leftovers)
-        if old is not None:
-            leftovers.remove(old)
+        elif i in stale:
+            old = tr.units[stale[i]]
             out.append(Aligned(block, State.STALE, old.text, old.source))
         else:
             out.append(Aligned(block, State.MISSING))
     return out
-
-
-def _positional_match(units: list[Unit], blocks: tuple[Block, ...], hashes: list[str], i: int,
-                      leftovers: list[Unit]) -> Unit | None:
-    """The unmatched unit between the same current neighbours as block i, if exactly one."""
-    index = {u.hash: k for k, u in enumerate(units)}
-    before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in index), -1)
-    after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in index), len(units))
-    between = [u for u in units[before + 1:after] if u in leftovers]
-    return between[0] if len(between) >= 1 else None
 
 
 def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Translation, int]:
@@ -171,7 +182,6 @@ def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Tran
         tr.title = Unit(title_hash, post.title or "", "")
     known = {u.hash for u in tr.units}
     aligned = align(post, tr)
-    stale_sources = {a.old_source for a in aligned if a.state == State.STALE}
     added = 0
     result = list(tr.units)
     for i, a in enumerate(aligned):
@@ -185,6 +195,5 @@ def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Tran
         result.insert(pos, new)
         known.add(h)
         added += 1
-    del stale_sources
     tr.units = result
     return tr, added

@@ -16,7 +16,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 def make_project(dest: Path, archive: Path | None = None) -> Path:
     """A copy of the project's site sources, with the builder linked in, and its own archive."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml",):
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
         shutil.copy(ROOT / name, dest / name)
     for name in ("docs", "overrides", "editorial", "translations"):
         if (ROOT / name).exists():

@@ -30,7 +30,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-background-networking", "--disable-component-update"]
 
 MATH_STATE = """() => {
-  const els = [...document.querySelectorAll('.arithmatex')];
+  const els = [...document.querySelectorAll('.arithmatex')].filter(e => !e.closest('.kb-alt'));
   const top = e => [...e.querySelectorAll('mjx-container')].filter(c => !c.parentElement.closest('mjx-container'));
   return {
     total: els.length,
@@ -39,6 +39,7 @@ MATH_STATE = """() => {
     nested: document.querySelectorAll('mjx-container mjx-container').length,
     merror: document.querySelectorAll('mjx-merror').length,
     red: document.querySelectorAll("mjx-container [style*='color: red'], mjx-container [style*='color:red']").length,
+    alt: [...document.querySelectorAll('.kb-alt .arithmatex')].filter(e => !e.querySelector('mjx-container')).length,
   };
 }"""
 
@@ -67,9 +68,13 @@ def _served(kind: str, tmp: Path) -> tuple[str, Path]:
     root = tmp / kind
     archive = FIXTURES / "hostile" if kind == "hostile" else None
     project = make_project(root / "project", archive)
+    if kind == "stale":  # one paragraph of 9152 edited after it was translated
+        dump = project / "archive" / "002_c805ef0609284980.txt"
+        dump.write_text(dump.read_text(encoding="utf-8").replace("所以,本文就从VAE的角度", "所以,本文改从VAE的角度"),
+                        encoding="utf-8")
     port = free_port()
     base = f"http://127.0.0.1:{port}/{SUBPATH}/"
-    done = build(project, root / "www" / SUBPATH, site_url=base, strict=kind != "hostile")
+    done = build(project, root / "www" / SUBPATH, site_url=base, strict=kind == "real")
     assert done.returncode == 0, done.stdout + done.stderr
     handler = functools.partial(_Quiet, directory=str(root / "www"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -123,7 +128,7 @@ def _pages(site: Path) -> list[str]:
     out = []
     for html in sorted(site.rglob("index.html")):
         rel = html.parent.relative_to(site).as_posix()
-        if rel.startswith(("search", "assets")):
+        if rel.startswith(("search", "assets", "en/search", "en/assets")):
             continue
         out.append("" if rel == "." else rel + "/")
     return out
@@ -132,19 +137,25 @@ def _pages(site: Path) -> list[str]:
 def test_every_page_renders_math_once_offline(browser, tmp_path_factory):
     base, site = _served("real", tmp_path_factory.getbasetemp())
     pages = _pages(site)
-    assert len(pages) == 1 + 8 + 35 + 1  # cover, parts, chapters, about
+    assert len(pages) == 2 * (1 + 8 + 35 + 1 + 1)  # per language: cover, parts, chapters, glossary, about
     watch = Watch(browser)
-    chapter_formulas = 0
+    chapter_formulas = {"zh": 0, "en": 0}
     for rel in pages:
         watch.page.goto(base + rel, wait_until="load")
         state = watch.math()
-        assert state["rendered"] == state["total"], (rel, state)
+        assert state["rendered"] == state["total"] and state["alt"] == 0, (rel, state)
         assert state["doubled"] == state["nested"] == state["merror"] == state["red"] == 0, (rel, state)
-        if re.fullmatch(r"[a-z-]+/\d+/", rel):
-            chapter_formulas += state["total"]
+        lang = "en" if rel.startswith("en/") else "zh"
+        assert watch.page.evaluate("() => document.documentElement.lang") == lang
+        if re.fullmatch(r"(en/)?[a-z-]+/\d+/", rel):
+            chapter_formulas[lang] += state["total"]
             ld = watch.page.locator("script[type='application/ld+json']").inner_text()
-            assert '"@type":"Article"' in ld
-    assert chapter_formulas == 64
+            assert '"@type":"Article"' in ld and ('"translationOfWork"' in ld) == (lang == "en")
+            twin = base + (rel.removeprefix("en/") if lang == "en" else "en/" + rel)
+            switch = watch.page.locator("a[rel=alternate][hreflang]")
+            assert switch.evaluate("a => a.href") == twin
+            assert switch.get_attribute("hreflang") == ("zh-CN" if lang == "en" else "en")
+    assert chapter_formulas == {"zh": 64, "en": 64}
     assert watch.outside == [] and watch.errors == [] and watch.dialogs == []
     ARTIFACTS.mkdir(exist_ok=True)
     watch.page.goto(base + "diffusion/9262/", wait_until="load")
@@ -169,8 +180,9 @@ def test_math_after_instant_navigation(browser, tmp_path_factory):
         watch.page.wait_for_function("(t) => document.title.startsWith(t)", arg=title)
         state = watch.math()
         assert watch.page.evaluate("() => window.__sameDocument === true"), "navigation was not instant"
-        assert state["total"] == html.count('class="arithmatex"'), (expected, state)
-        assert state["rendered"] == state["total"], (expected, state)
+        everything = watch.page.evaluate("() => document.querySelectorAll('.arithmatex').length")
+        assert everything == html.count('class="arithmatex"'), (expected, state)  # the page really changed
+        assert state["rendered"] == state["total"] and state["alt"] == 0, (expected, state)
         assert state["doubled"] == state["nested"] == state["merror"] == state["red"] == 0, (expected, state)
         seen += state["total"]
     assert seen >= 10  # 9262 and 9271 hold boldsymbol and mathcal formulas
@@ -199,6 +211,91 @@ def test_chinese_search(browser, tmp_path_factory, query, expected):
     titles = watch.page.eval_on_selector_all(
         ".md-search-result__article h1", "els => els.map(e => e.innerText.replace(/\\u200b/g, ''))")
     assert any(expected in t for t in titles), titles
+    assert watch.outside == [] and watch.errors == []
+
+
+def _switch_target(watch) -> str:
+    return watch.page.locator("[data-kb-twin]").evaluate("a => a.href")
+
+
+def test_language_switch_lands_on_the_twin(browser, tmp_path_factory):
+    base, _ = _served("real", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    for here, there in [("gan/9969/", "en/gan/9969/"), ("en/vae/8791/", "vae/8791/"), ("", "en/"),
+                        ("en/diffusion/", "diffusion/"), ("glossary/", "en/glossary/")]:
+        watch.page.goto(base + here, wait_until="load")
+        watch.page.locator("[data-kb-twin]").click()
+        watch.page.wait_for_url(base + there)
+    # after instant navigation the switch follows the page
+    watch.page.goto(base + "diffusion/9152/", wait_until="load")
+    watch.page.evaluate("() => { window.__sameDocument = true; }")
+    watch.page.locator("a.md-footer__link--next").click()
+    watch.page.wait_for_url(base + "diffusion/9257/")
+    watch.page.wait_for_function("(want) => document.querySelector('[data-kb-twin]').href === want",
+                                 arg=base + "en/diffusion/9257/")
+    assert watch.page.evaluate("() => window.__sameDocument === true")
+    watch.page.locator("[data-kb-twin]").click()
+    watch.page.wait_for_url(base + "en/diffusion/9257/")
+    assert "Conditional" in watch.page.locator("h1").inner_text()
+    watch.page.evaluate("() => { window.__sameDocument = true; }")
+    watch.page.locator("a.md-footer__link--prev").click()
+    watch.page.wait_for_url(base + "en/diffusion/9152/")
+    watch.page.wait_for_function("(want) => document.querySelector('[data-kb-twin]').href === want",
+                                 arg=base + "diffusion/9152/")
+    assert watch.page.evaluate("() => window.__sameDocument === true")
+    assert watch.outside == [] and watch.errors == []
+
+
+@pytest.mark.parametrize("query,expected", [("diffusion", "Musings on Generative Diffusion Models"),
+                                            ("variational", "Variational Autoencoders (8)"),
+                                            ("energy", "GANs from the Energy Perspective (2)"),
+                                            ("idempotent", "Idempotent Generative Network")])
+def test_english_search_stays_english(browser, tmp_path_factory, query, expected):
+    base, _ = _served("real", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    watch.page.goto(base + "en/", wait_until="load")
+    box = watch.page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    watch.page.wait_for_function(
+        "(want) => [...document.querySelectorAll('.md-search-result__article h1')]"
+        ".some(e => e.innerText.includes(want))", arg=expected)
+    links = watch.page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    titles = watch.page.eval_on_selector_all(".md-search-result__article h1", "els => els.map(e => e.innerText)")
+    assert links and all(link.startswith(base + "en/") for link in links), links
+    assert titles and not [t for t in titles if re.search(r"[\u4e00-\u9fff]", t)], titles
+    assert watch.outside == [] and watch.errors == []
+
+
+def test_stale_paragraph_shows_its_notice(browser, tmp_path_factory):
+    base, _ = _served("stale", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    watch.page.goto(base + "en/diffusion/9152/", wait_until="load")
+    notice = watch.page.locator(".kb-notice--stale")
+    assert notice.count() == 1 and notice.is_visible()
+    assert "changed since this was translated" in notice.inner_text() and "本文改从VAE的角度" in notice.inner_text()
+    assert watch.page.locator(".kb-notice--missing").count() == 0
+    watch.page.goto(base + "en/diffusion/9257/", wait_until="load")
+    assert watch.page.locator(".kb-notice").count() == 0
+
+
+def test_parallel_text_reveals_the_original(browser, tmp_path_factory):
+    base, _ = _served("real", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    for rel, other in (("en/vae/8791/", "本文就从估计概率密度的角度"), ("vae/8791/", "This article sets out")):
+        watch.page.goto(base + rel, wait_until="load")
+        watch.math()
+        original = watch.page.locator(".kb-alt", has_text=other)
+        assert original.count() == 1 and not original.is_visible()
+        watch.page.locator(".kb-parallel-toggle").click()
+        assert original.is_visible()
+        assert watch.page.locator(".kb-parallel-toggle").get_attribute("aria-pressed") == "true"
+        if rel.startswith("en/"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            watch.page.screenshot(path=str(ARTIFACTS / "parallel.png"))
+        watch.page.locator(".kb-parallel-toggle").click()
+        assert not original.is_visible()
     assert watch.outside == [] and watch.errors == []
 
 

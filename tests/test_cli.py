@@ -19,7 +19,8 @@ def test_build_writes_pages_and_reports_progress(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert "… read" in done.stderr and "… write" in done.stderr
     assert "35 chapters" in done.stdout
-    assert len(list((tmp_path / "zh").rglob("*.md"))) == 35 + 8 + 1
+    for lang in ("zh", "en"):  # chapters, parts, cover, glossary
+        assert len(list((tmp_path / lang).rglob("*.md"))) == 35 + 8 + 1 + 1
     again = cli("build", "--out", str(tmp_path), "-q")
     assert "wrote 0," in again.stdout
 

@@ -96,6 +96,13 @@ def test_hostile_titles_are_plain_text_and_paths_are_safe(tmp_path: Path):
     for path in pages:
         assert ".." not in path and path.replace("/", "").replace(".", "").replace("-", "").isalnum()
     written = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")}
-    assert written == {f"zh/{p}" for p in pages}
+    assert written == {f"{lang}/{p}" for p in pages for lang in ("zh", "en")}
     codes = {p.code for p in result.problems}
     assert {"unsafe-title", "suspicious-math"} <= codes
+
+
+def test_second_copy_of_a_formula_has_no_number_or_label():
+    from builder.render import unnumbered
+
+    text = "见\\begin{equation}x\\label{eq:a}\\end{equation}与$\\eqref{eq:a}$和\\begin{align*}y\\end{align*}"
+    assert unnumbered(text) == "见\\begin{equation*}x\\end{equation*}与$\\eqref{eq:a}$和\\begin{align*}y\\end{align*}"

@@ -30,7 +30,10 @@ def built(tmp_path_factory) -> Path:
 def test_strict_build_has_every_page(built: Path):
     pages = list(built.rglob("*.html"))
     chapters = [p for p in pages if re.fullmatch(r"\d+", p.parent.name)]
-    assert len(chapters) == 35
+    english = [p for p in chapters if p.relative_to(built).parts[0] == "en"]
+    assert len(chapters) == 70 and len(english) == 35
+    assert (built / "en" / "search" / "search_index.json").exists()
+    assert (built / "en" / "glossary" / "index.html").exists() and (built / "en" / "about" / "index.html").exists()
     assert (built / "assets/mathjax/tex-chtml-full.js").stat().st_size > 1_000_000
     assert len(list((built / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))) > 20
 
@@ -100,3 +103,29 @@ def test_serve_rebuilds_on_archive_edit_without_loop(tmp_path: Path):
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_sitemaps_pair_every_page_with_its_twin(built: Path):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    for edition, prefix in ((built, ""), (built / "en", "en/")):
+        root = ET.parse(edition / "sitemap.xml").getroot()
+        urls = root.findall("s:url", ns)
+        assert len(urls) == 46
+        for url in urls:
+            loc = url.find("s:loc", ns).text
+            alts = {a.get("hreflang"): a.get("href") for a in url.findall("x:link", ns)}
+            path = loc.split("/", 3)[3].removeprefix(prefix)
+            assert alts == {"zh-CN": "http://127.0.0.1:8000/" + path, "en": "http://127.0.0.1:8000/en/" + path,
+                            "x-default": "http://127.0.0.1:8000/" + path}
+
+
+def test_formulas_are_kept_out_of_the_search_index(built: Path):
+    import json
+
+    for edition in (built, built / "en"):
+        docs = json.loads((edition / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        text = " ".join(d["text"] for d in docs)
+        assert "\\begin{equation}" not in text and "\\boldsymbol" not in text and "\\(" not in text
+        assert "arithmatex" not in text

@@ -1,0 +1,160 @@
+"""Paragraph alignment, staleness, scaffolding, and the checks on translations."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from builder.attach import attach, formula_drift, glossary_misses
+from builder.glossary import Term, load_glossary
+from builder.model import Block, BlockKind, Post, Source
+from builder.pipeline import Paths, run
+from builder.translations import State, Unit, align, dump_translation, load_translation, scaffold, unit_hash
+from tests.conftest import ROOT
+
+
+def _post(*texts: str) -> Post:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, t, Source("x.txt", i + 1)) for i, t in enumerate(texts))
+    return Post(key="k", title="标题", title_source="archive", date=None, author="苏剑林", blocks=blocks,
+                truncated=True, sources=(Source("x.txt", 1),))
+
+
+def _translated(post: Post, tmp_path: Path):
+    tr, added = scaffold(post, None, tmp_path / "k.yml")
+    assert added == len(post.blocks)
+    for i, u in enumerate(tr.units):
+        u.text = f"English {i}"
+    tr.title.text = "Title"
+    return tr
+
+
+def test_hash_ignores_width_and_spacing():
+    assert unit_hash("公式，见  下文") == unit_hash("公式,见 下文")
+    assert unit_hash("一") != unit_hash("二")
+
+
+def test_editing_one_paragraph_makes_exactly_that_unit_stale(tmp_path: Path):
+    post = _post("第一段。", "第二段。", "第三段。")
+    tr = _translated(post, tmp_path)
+    changed = dataclasses.replace(post.blocks[1], text="第二段改过了。")
+    edited = dataclasses.replace(post, blocks=(post.blocks[0], changed, post.blocks[2]))
+    states = [a.state for a in align(edited, tr)]
+    assert states == [State.CURRENT, State.STALE, State.CURRENT]
+    stale = align(edited, tr)[1]
+    assert stale.old_source == "第二段。" and stale.text == "English 1"
+
+
+def test_added_paragraph_is_missing_and_others_stay(tmp_path: Path):
+    post = _post("第一段。", "第二段。")
+    tr = _translated(post, tmp_path)
+    grown = dataclasses.replace(post, blocks=post.blocks[:1] + (Block(BlockKind.PARAGRAPH, "新加的一段。",
+                                                                       Source("x.txt", 9)),) + post.blocks[1:])
+    assert [a.state for a in align(grown, tr)] == [State.CURRENT, State.MISSING, State.CURRENT]
+
+
+def test_scaffold_extends_without_touching_existing_work(tmp_path: Path):
+    post = _post("第一段。", "第二段。")
+    tr = _translated(post, tmp_path)
+    path = tmp_path / "k.yml"
+    path.write_text(dump_translation(tr), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    grown = dataclasses.replace(post, blocks=(post.blocks[0], Block(BlockKind.PARAGRAPH, "新段。", Source("x", 5)),
+                                              dataclasses.replace(post.blocks[1], text="第二段改了。")))
+    again, added = scaffold(grown, load_translation(path), path)
+    assert added == 1  # the new paragraph; the edited one keeps its (stale) unit
+    texts = [(u.source, u.text) for u in again.units]
+    assert texts == [("第一段。", "English 0"), ("新段。", ""), ("第二段。", "English 1")]
+    assert again.title.text == "Title"
+    path.write_text(dump_translation(again), encoding="utf-8")
+    reread = load_translation(path)
+    assert [u.text for u in reread.units] == ["English 0", "", "English 1"]
+    assert before != path.read_text(encoding="utf-8")
+
+
+def test_formula_drift_and_glossary():
+    assert formula_drift("设$x=1$,则$$y=2$$", "Let $x=1$, then $$y=2$$") == ([], [])
+    only_zh, only_en = formula_drift("设$x=1$", "Let $x = 1$")
+    assert only_zh == ["x=1"] and only_en == ["x = 1"]
+    terms = [Term("扩散模型", "diffusion model"), Term("变分自编码器", "variational autoencoder", ("VAE",))]
+    assert glossary_misses("扩散模型很好", "Diffusion models are good", terms) == []
+    assert [t.zh for t in glossary_misses("扩散模型很好", "Spreading models are good", terms)] == ["扩散模型"]
+    assert glossary_misses("变分自编码器", "a VAE", terms) == []
+    assert glossary_misses("扩散模型", "spreading", terms, ignore=("扩散模型",)) == []
+
+
+def test_glossary_is_data_with_dozens_of_terms():
+    terms = load_glossary(ROOT / "editorial")
+    assert len(terms) >= 40
+    assert {"扩散模型", "变分自编码器", "得分匹配", "能量模型"} <= {t.zh for t in terms}
+
+
+def _copy_project(tmp_path: Path) -> Paths:
+    shutil.copytree(ROOT / "archive", tmp_path / "archive")
+    shutil.copytree(ROOT / "translations", tmp_path / "translations")
+    return Paths(archive=tmp_path / "archive", editorial=ROOT / "editorial", out=tmp_path / "out",
+                 translations=tmp_path / "translations")
+
+
+def test_real_translations_are_complete_and_current(real):
+    assert not [p for p in real.problems if p.code in ("stale-translation", "formula-drift", "glossary",
+                                                        "untranslated", "translation-backslash")]
+    units = real.rendered["en"].units
+    assert units.get("stale", 0) == 0 and units.get("missing", 0) == 0 and units["current"] == 165
+
+
+def test_changed_dump_marks_stale_in_english_and_never_overwrites(tmp_path: Path):
+    paths = _copy_project(tmp_path)
+    dump = paths.archive / "002_c805ef0609284980.txt"
+    dump.write_text(dump.read_text(encoding="utf-8").replace("所以,本文就从VAE的角度", "所以,本文改从VAE的角度"),
+                    encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (paths.translations / "en").glob("*.yml")}
+    result = run(paths)
+    stale = [p for p in result.problems if p.code == "stale-translation"]
+    assert len(stale) == 1 and stale[0].source.file.endswith("9152.yml")
+    assert "本文改从VAE的角度" in stale[0].message
+    assert result.rendered["en"].units["stale"] == 1
+    page = (paths.out / "en" / "diffusion" / "9152.md").read_text(encoding="utf-8")
+    assert page.count("kb-notice--stale") == 1 and "本文改从VAE的角度" in page
+    assert {p.name: p.read_bytes() for p in (paths.translations / "en").glob("*.yml")} == before
+
+
+def test_formula_changed_in_translation_is_reported_with_line(tmp_path: Path):
+    paths = _copy_project(tmp_path)
+    path = paths.translations / "en" / "8791.yml"
+    tr = load_translation(path)
+    unit = next(u for u in tr.units if "\\mathbb{E}" in u.text)
+    unit.text = unit.text.replace("\\log q_{\\theta}(x)]", "\\log q(x)]")
+    path.write_text(dump_translation(tr), encoding="utf-8")
+    line = load_translation(path).units[tr.units.index(unit)].line
+    problems = attach(run(paths, write_files=False).book, {"8791": load_translation(path)},
+                      load_glossary(ROOT / "editorial"))
+    drift = [p for p in problems if p.code == "formula-drift"]
+    assert len(drift) == 1 and drift[0].source.line == line and drift[0].source.file.endswith("8791.yml")
+
+
+def test_english_pages_pair_with_chinese_ones(real):
+    zh = {f.path: f.content for f in real.rendered["zh"].files}
+    en = {f.path: f.content for f in real.rendered["en"].files}
+    assert zh.keys() == en.keys()
+    meta_en = yaml.safe_load(en["diffusion/9271.md"].split("---\n")[1])
+    ld_en = json.loads(meta_en["jsonld"])
+    ld_zh = json.loads(yaml.safe_load(zh["diffusion/9271.md"].split("---\n")[1])["jsonld"])
+    assert ld_en["inLanguage"] == "en" and ld_en["headline"].startswith("Musings on Generative Diffusion Models (11)")
+    assert ld_en["translationOfWork"] == {"@id": ld_zh["url"]}
+    assert ld_zh["workTranslation"] == {"@id": ld_en["url"]}
+    assert ld_en["url"].endswith("/en/diffusion/9271/") and ld_en["position"] == 11
+    assert ld_en["isPartOf"]["name"] == "Musings on Generative Diffusion Models"
+    assert "Chapters in this part" in en["diffusion/index.md"] and "Part 1" in en["diffusion/index.md"]
+    assert "Where to start" in en["index.md"]
+
+
+def test_unit_ignore_terms_survive_a_round_trip(tmp_path: Path):
+    post = _post("加减乘除幂等。")
+    tr = _translated(post, tmp_path)
+    tr.units[0] = Unit(tr.units[0].hash, tr.units[0].source, "powers", ignore_terms=("幂等",))
+    (tmp_path / "k.yml").write_text(dump_translation(tr), encoding="utf-8")
+    assert load_translation(tmp_path / "k.yml").units[0].ignore_terms == ("幂等",)
