@@ -13,11 +13,12 @@ Each edition keeps its own search index.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,15 +67,24 @@ def on_config(config):
 
 
 def _start_secondary(config) -> None:
+    """Start the other edition's build now, writing straight into <site>/<lang>/.
+
+    mkdocs cleans the site folder after on_pre_build, so the other build waits
+    (at the end of its own on_pre_build, before it cleans or writes anything)
+    for the marker this build leaves in on_files, after its cleaning.
+    """
     other = SECONDARY.get(_state["lang"])
     if other is None:
         return
-    out = _state["root"] / "build" / f"site-{other}"
+    out = Path(config.site_dir) / other
+    marker = _state["root"] / "build" / f".cleaned-{os.getpid()}-{time.monotonic_ns()}"
+    marker.unlink(missing_ok=True)
+    _state["marker"] = marker
     args = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(_state["root"] / CONFIG_OF[other]),
             "-d", str(out)]
     if config.strict:
         args.append("--strict")
-    env = dict(os.environ, SITE_URL=_state["base"], NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, SITE_URL=_state["base"], NO_MKDOCS_2_WARNING="1", KEXUE_BOOK_WAIT_FOR=str(marker))
     # Our own interpreter running mkdocs on our own config: no outside input reaches the command.
     _state["secondary"] = (other, out, subprocess.Popen(args, cwd=_state["root"], env=env,  # noqa: S603
                                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
@@ -98,9 +108,24 @@ def on_pre_build(config):
     about = {"zh": "关于本书", "en": "About this book"}[lang]
     extra = [{about: "about.md"}] if (Path(config.docs_dir) / "about.md").exists() else []
     config.nav = result.rendered[lang].nav + extra
+    _wait_for_primary()
+
+
+def _wait_for_primary(timeout: float = 600) -> None:
+    marker = os.environ.get("KEXUE_BOOK_WAIT_FOR")
+    if not marker:
+        return
+    deadline = time.monotonic() + timeout
+    while not Path(marker).exists():
+        if time.monotonic() > deadline or os.getppid() == 1:
+            raise PluginError("the primary edition's build did not get ready; giving up")
+        time.sleep(0.02)
 
 
 def on_files(files: Files, config) -> Files:
+    if "marker" in _state:  # this build has cleaned its site folder: the other may write into it now
+        _state["marker"].parent.mkdir(parents=True, exist_ok=True)
+        _state["marker"].touch()
     lang = _state["lang"]
     out = _state["paths"].out / lang
     for generated in _state["result"].rendered[lang].files:
@@ -126,20 +151,27 @@ def on_page_content(html: str, page, config, files) -> str:
     return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude')
 
 
+def _compact_search_index(site_dir: str) -> None:
+    """Material writes its index with every CJK character as a 6-byte \\u escape; UTF-8 takes 3."""
+    path = Path(site_dir) / "search" / "search_index.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def on_post_build(config):
+    _compact_search_index(config.site_dir)  # hooks run after plugins: the index is written by now
     secondary = _state.pop("secondary", None)
     if secondary is None:
         return
     other, out, proc = secondary
     text, _ = proc.communicate()
+    _state.pop("marker").unlink(missing_ok=True)
     if proc.returncode != 0:
         raise PluginError(f"the {other} edition failed to build:\n{text}")
     for line in (text or "").splitlines():
-        if line.strip():
+        if "book: " in line:  # the other edition's own summary; the rest is its libraries' chatter
             log.info(line.strip().split("book: ", 1)[-1])
-    target = Path(config.site_dir) / other
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(out, target)
 
 
 def on_serve(server, config, builder):

@@ -68,6 +68,7 @@ class Overlay:
     author_en: str = "Su Jianlin"
     site: str = "https://kexue.fm"
     series_en: dict[str, str] = field(default_factory=dict)
+    nav_group_size: int = 40
     parts: list[PartRule] = field(default_factory=list)
     posts: list[PostFact] = field(default_factory=list)
 
@@ -114,6 +115,8 @@ def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
     for key in ("title", "title_en", "author", "author_en", "site"):
         if isinstance(book.get(key), str):
             setattr(overlay, key, book[key])
+    if isinstance(book.get("nav_group_size"), int) and book["nav_group_size"] >= 5:
+        overlay.nav_group_size = book["nav_group_size"]
     if isinstance(book.get("series_en"), dict):
         overlay.series_en = {str(k): str(v) for k, v in book["series_en"].items() if k != "__line__"}
     seen: set[str] = set()

@@ -101,7 +101,8 @@ def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bo
     stage("render")
     ui = load_ui(paths.editorial)
     urls = site_urls(site_url)
-    rendered = {lang: render(book, Context(overlay, ui[lang], lang, translations, urls, tuple(glossary)))
+    rendered = {lang: render(book, Context(overlay, ui[lang], lang, translations, urls, tuple(glossary),
+                                           overlay.nav_group_size))
                 for lang in languages}
     for r in rendered.values():
         problems += r.problems

@@ -116,7 +116,8 @@ def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
         chosen = assigned.get(rule.key, [])
         series_order = [key_of(s) for s in rule.series]
         in_series = [p for p in chosen if p.series and key_of(p.series) in grouped]
-        others = [p for p in chosen if p not in in_series]
+        series_ids = {id(p) for p in in_series}
+        others = [p for p in chosen if id(p) not in series_ids]
 
         first_date: dict[str, tuple[int, int, int]] = {}
         for p in in_series:
@@ -139,9 +140,9 @@ def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
             counts[key_of(p.series or "")] += 1
         index: dict[str, int] = defaultdict(int)
         for number, post in enumerate(in_series + others, 1):
-            chapter = Chapter(post=post, slug=_slug(post), number=number,
-                              role="series" if post in in_series else "related")
-            if post in in_series:
+            in_group = id(post) in series_ids
+            chapter = Chapter(post=post, slug=_slug(post), number=number, role="series" if in_group else "related")
+            if in_group:
                 k = key_of(post.series or "")
                 index[k] += 1
                 chapter.series_position = (index[k], counts[k])

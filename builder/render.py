@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .glossary import Term
 from .mathtext import escape_text, formulas, paragraph_markdown, plain_text, split_math
 from .model import Block, BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
@@ -49,6 +47,7 @@ class Context:
     translations: dict[str, Translation]
     site_urls: dict[str, str]  # lang → absolute root URL of that edition, ending in "/"
     glossary: tuple[Term, ...] = ()
+    nav_group_size: int = 40
 
 
 def json_ld(data: dict[str, Any]) -> str:
@@ -57,7 +56,14 @@ def json_ld(data: dict[str, Any]) -> str:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10**6) + "---\n\n"
+    """Metadata as a JSON object, which YAML reads as it is: fast to write, and no value can escape it.
+
+    U+0085, U+2028 and U+2029 are line breaks to YAML 1.1, so they are written as escapes.
+    """
+    text = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+    for ch in ("\x85", "\u2028", "\u2029"):
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return "---\n" + text + "\n---\n\n"
 
 
 def format_date(date: PartialDate | None, ui: dict[str, str]) -> str:
@@ -202,16 +208,16 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
         meta_lines.append(f'<span class="kb-original">{html.escape(ui["original_unknown"])}</span>')
     if post.title_source == "provisional":
         meta_lines.append(f'<span class="kb-provisional">{html.escape(ui["title_provisional"])}</span>')
-    header = '<p class="kb-meta">' + " · ".join(meta_lines) + "</p>"
+    header = '<p class="kb-meta" data-search-exclude>' + " · ".join(meta_lines) + "</p>"
     if has_alt:
-        header += (f'\n\n<p class="kb-parallel"><button type="button" class="kb-parallel-toggle md-button" '
+        header += (f'\n\n<p class="kb-parallel" data-search-exclude><button type="button" class="kb-parallel-toggle md-button" '
                    f'aria-pressed="false" data-show="{html.escape(ui["parallel_show"])}" '
                    f'data-hide="{html.escape(ui["parallel_hide"])}">{html.escape(ui["parallel_show"])}</button></p>')
     title = chapter_title(chapter, ctx)
     if ctx.lang == "en" and title == post.title:
         header = f'<p class="kb-notice kb-notice--missing">{html.escape(ui["title_untranslated"])}</p>\n\n' + header
 
-    footer = ['<div class="kb-excerpt" markdown="1">']
+    footer = ['<div class="kb-excerpt" data-search-exclude markdown="1">']
     if post.truncated or post.url:
         note = html.escape(ui["excerpt_notice"]) if post.truncated else ""
         if post.url:
@@ -330,20 +336,58 @@ def glossary_page(ctx: Context) -> str:
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
+def _date_label(chapters: list[Chapter], ctx: Context) -> str:
+    dates = [c.post.date for c in chapters if c.post.date and c.post.date.year]
+    if not dates:
+        return ctx.ui["date_unknown"]
+    first, last = min(d.sort_key() for d in dates), max(d.sort_key() for d in dates)
+    start, end = f"{first[0]}.{first[1]:02d}", f"{last[0]}.{last[1]:02d}"
+    return start if start == end else f"{start} – {end}"
+
+
+def part_nav(part: Part, ctx: Context) -> list[Any]:
+    """A part's navigation: flat when small; else one section per series and runs of dated chapters.
+
+    With ``navigation.prune`` a page then carries only its own section's entries,
+    so a page's size does not grow with the size of its part.
+    """
+    size = ctx.nav_group_size
+
+    def entry(c: Chapter) -> dict[str, str]:
+        return {chapter_title(c, ctx): f"{part.slug}/{c.slug}.md"}
+
+    if len(part.chapters) <= size:
+        return [entry(c) for c in part.chapters]
+    groups: list[tuple[str, list[Chapter]]] = []
+    for c in part.chapters:
+        label = series_name(c.post.series, ctx) if c.role == "series" else None
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(c)
+        else:
+            groups.append((label, [c]))  # type: ignore[arg-type]
+    nav: list[Any] = []
+    for label, chapters in groups:
+        for start in range(0, len(chapters), size):
+            run = chapters[start:start + size]
+            name = label or _date_label(run, ctx)
+            if label and len(chapters) > size:
+                name += f" ({start + 1}–{start + len(run)})"
+            nav.append({name: [entry(c) for c in run]})
+    return nav
+
+
 def render(book: Book, ctx: Context) -> Rendered:
     out = Rendered()
     out.files.append(OutputFile("index.md", cover_page(book, ctx)))
     out.nav.append({ctx.ui["cover_title"]: "index.md"})
     for number, part in enumerate(book.parts, 1):
         out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
-        section: list[Any] = [f"{part.slug}/index.md"]
         for chapter in part.chapters:
             path = f"{part.slug}/{chapter.slug}.md"
             text, count = chapter_page(chapter, part, ctx, path, out.problems, out.units)
             out.formula_count += count
             out.files.append(OutputFile(path, text))
-            section.append({chapter_title(chapter, ctx): path})
-        out.nav.append({_part_title(part, ctx.lang): section})
+        out.nav.append({_part_title(part, ctx.lang): [f"{part.slug}/index.md", *part_nav(part, ctx)]})
     if ctx.glossary:
         out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
         out.nav.append({ctx.ui["glossary"]: "glossary.md"})

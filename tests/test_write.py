@@ -43,3 +43,20 @@ def test_refuses_paths_outside_the_folder(tmp_path: Path):
     assert len(report.refused) == 3
     assert not (tmp_path / "evil.md").exists()
     assert [p.code for p in report.problems] == ["unsafe-path"] * 3
+
+
+def test_a_generated_file_edited_by_hand_is_restored(tmp_path: Path):
+    write([OutputFile("a.md", "A")], tmp_path)
+    (tmp_path / "a.md").write_text("changed by hand, different size", encoding="utf-8")
+    report = write([OutputFile("a.md", "A")], tmp_path)
+    assert report.written == ["a.md"] and (tmp_path / "a.md").read_text(encoding="utf-8") == "A"
+
+
+def test_refuses_to_write_through_a_symlinked_folder(tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "part").symlink_to(outside)
+    report = write([OutputFile("part/x.md", "x")], out)
+    assert report.refused == ["part/x.md"] and not (outside / "x.md").exists()
