@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -36,17 +35,19 @@ PY = sys.executable
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL="http://127.0.0.1:8000/")
 
 
-def measured(args: list[str], cwd: Path) -> tuple[float, int]:
+def measured(args: list[str], cwd: Path, log: list[str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB, the largest process of the tree) of one command."""
     probe = ("import resource, subprocess, sys, time, json; t = time.perf_counter(); "
              "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
              "w = time.perf_counter() - t; "
              "print(json.dumps([p.returncode, w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
-             "p.stderr[-3000:]]))")
+             "p.stderr]))")
     out = subprocess.run([PY, "-c", probe, *args], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
     code, wall, rss, err = json.loads(out.stdout)
     if code != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{err}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{err[-3000:]}")
+    if log is not None:
+        log.append(err)
     return wall, rss
 
 
@@ -154,14 +155,17 @@ def bench_size(n: int, runs: int, long_form: bool, browser: bool, tmp: Path, see
     cli = [measured([PY, "-m", "builder", "build", "-q", "--archive", str(paths.archive), "--editorial",
                      str(paths.editorial), "--translations", str(paths.translations), "--out",
                      str(proj / "build" / f"cli{i}")], proj) for i in range(runs)]
-    full, rss = [], []
+    full, rss, inside = [], [], []
     for _ in range(runs):
         shutil.rmtree(proj / "build", ignore_errors=True)
         shutil.rmtree(proj / "site", ignore_errors=True)
+        logs: list[str] = []
         wall, peak = measured([PY, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d",
-                               str(proj / "site")], proj)
+                               str(proj / "site")], proj, logs)
         full.append(wall)
         rss.append(peak)
+        spent = [float(x) for x in re.findall(r"builder work in this build ([\d.]+) s", logs[0])]
+        inside.append(max(spent) if spent else float("nan"))
     configs = baseline_configs(proj, result)
     base = []
     for _ in range(runs):
@@ -190,6 +194,8 @@ def bench_size(n: int, runs: int, long_form: bool, browser: bool, tmp: Path, see
         "baseline_s": round(statistics.median(base), 2),
         "ratio_full_to_baseline": round(statistics.median(full) / statistics.median(base), 2),
         "builder_share_of_build": round(statistics.median(w for w, _ in cli) / statistics.median(full), 3),
+        "builder_in_build_s": round(statistics.median(inside), 2),
+        "builder_in_build_share": round(statistics.median(inside) / statistics.median(full), 3),
         "pages": len(pages),
         "pages_per_s": round(len(pages) / statistics.median(full), 1),
         "search_index_mb": {"zh": round((site / "search/search_index.json").stat().st_size / 2**20, 2),
@@ -221,13 +227,14 @@ def builder_only(n: int, runs: int, tmp: Path, seed: int) -> dict:
 
 
 def table(rows: list[dict], builder_rows: list[dict]) -> str:
-    head = ("| posts | chapters | builder CLI | mkdocs build (both languages) | baseline | ratio | builder share "
-            "| peak RSS | pages/s | index zh / en | largest page | rebuild writes |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    head = ("| posts | chapters | builder CLI | mkdocs build (both languages) | baseline | ratio "
+            "| builder in build | builder CLI / build | peak RSS | pages/s | index zh / en | largest page "
+            "| rebuild writes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for r in rows:
         lines.append(f"| {r['posts']}{' long' if r['long_form'] else ''} | {r['chapters']} | {r['builder_cli_s']} s "
                      f"| {r['mkdocs_build_s']} s | {r['baseline_s']} s | {r['ratio_full_to_baseline']} "
+                     f"| {r['builder_in_build_s']} s ({r['builder_in_build_share'] * 100:.0f} %) "
                      f"| {r['builder_share_of_build'] * 100:.0f} % | {r['mkdocs_peak_rss_mb']:.0f} MB "
                      f"| {r['pages_per_s']} | {r['search_index_mb']['zh']} / {r['search_index_mb']['en']} MB "
                      f"| {r['largest_html_kb']} KB | {r['rebuild_unchanged_written']} |")

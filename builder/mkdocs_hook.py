@@ -47,9 +47,23 @@ if not log.handlers:
     log.setLevel(logging.INFO)
     log.propagate = False
 
-_state: dict = {}
+_state: dict = {"spent": 0.0}
 
 
+def _timed(func):
+    """Add the callback's own time to the builder's account for this build."""
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _state["spent"] += time.perf_counter() - start
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@_timed
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
     lang = "zh" if config.theme.get("language", "zh").startswith("zh") else "en"
@@ -90,7 +104,9 @@ def _start_secondary(config) -> None:
                                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
 
 
+@_timed
 def on_pre_build(config):
+    _state["spent"] = 0.0
     _start_secondary(config)
     lang = _state["lang"]
     result = run(_state["paths"], languages=(lang,), site_url=_state["base"])
@@ -108,7 +124,9 @@ def on_pre_build(config):
     about = {"zh": "关于本书", "en": "About this book"}[lang]
     extra = [{about: "about.md"}] if (Path(config.docs_dir) / "about.md").exists() else []
     config.nav = result.rendered[lang].nav + extra
+    waited = time.perf_counter()
     _wait_for_primary()
+    _state["spent"] -= time.perf_counter() - waited  # waiting is not the builder's work
 
 
 def _wait_for_primary(timeout: float = 600) -> None:
@@ -122,6 +140,7 @@ def _wait_for_primary(timeout: float = 600) -> None:
         time.sleep(0.02)
 
 
+@_timed
 def on_files(files: Files, config) -> Files:
     if "marker" in _state:  # this build has cleaned its site folder: the other may write into it now
         _state["marker"].parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +165,7 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+@_timed
 def on_page_content(html: str, page, config, files) -> str:
     """Formulas stay out of the search index: raw TeX is noise in results."""
     return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude')
@@ -160,7 +180,10 @@ def _compact_search_index(site_dir: str) -> None:
 
 
 def on_post_build(config):
+    start = time.perf_counter()
     _compact_search_index(config.site_dir)  # hooks run after plugins: the index is written by now
+    _state["spent"] += time.perf_counter() - start
+    log.info(f"{_state['lang']}: builder work in this build {_state['spent']:.2f} s")
     secondary = _state.pop("secondary", None)
     if secondary is None:
         return

@@ -203,16 +203,18 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
                                                 count=chapter.series_position[1])
         meta_lines.append(f'<span class="kb-series">{html.escape(text)}</span>')
     if post.url:
-        meta_lines.append(f'<a class="kb-original" href="{html.escape(post.url)}">{html.escape(ui["original"])}</a>')
+        link = html.escape(post.url)
+        meta_lines.append(f'<a class="kb-original" href="{link}">{html.escape(ui["original"])}</a>')
     else:
         meta_lines.append(f'<span class="kb-original">{html.escape(ui["original_unknown"])}</span>')
     if post.title_source == "provisional":
         meta_lines.append(f'<span class="kb-provisional">{html.escape(ui["title_provisional"])}</span>')
     header = '<p class="kb-meta" data-search-exclude>' + " · ".join(meta_lines) + "</p>"
     if has_alt:
-        header += (f'\n\n<p class="kb-parallel" data-search-exclude><button type="button" class="kb-parallel-toggle md-button" '
-                   f'aria-pressed="false" data-show="{html.escape(ui["parallel_show"])}" '
-                   f'data-hide="{html.escape(ui["parallel_hide"])}">{html.escape(ui["parallel_show"])}</button></p>')
+        show, hide = html.escape(ui["parallel_show"]), html.escape(ui["parallel_hide"])
+        header += ('\n\n<p class="kb-parallel" data-search-exclude>'
+                   '<button type="button" class="kb-parallel-toggle md-button" aria-pressed="false" '
+                   f'data-show="{show}" data-hide="{hide}">{show}</button></p>')
     title = chapter_title(chapter, ctx)
     if ctx.lang == "en" and title == post.title:
         header = f'<p class="kb-notice kb-notice--missing">{html.escape(ui["title_untranslated"])}</p>\n\n' + header

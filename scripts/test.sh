@@ -15,5 +15,5 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 export NO_MKDOCS_2_WARNING=1
-.venv/bin/ruff check builder tests
+.venv/bin/ruff check builder tests benchmarks
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
