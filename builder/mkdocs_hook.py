@@ -63,6 +63,12 @@ def _timed(func):
     return wrapper
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    # `serve` keeps generated pages on disk, written only when changed, so that a
+    # dirty reload sees unchanged mtimes; a one-off build needs them in memory only.
+    _state["on_disk"] = command == "serve"
+
+
 @_timed
 def on_config(config):
     root = Path(config.config_file_path).resolve().parent
@@ -109,15 +115,17 @@ def on_pre_build(config):
     _state["spent"] = 0.0
     _start_secondary(config)
     lang = _state["lang"]
-    result = run(_state["paths"], languages=(lang,), site_url=_state["base"])
+    result = run(_state["paths"], languages=(lang,), site_url=_state["base"],
+                 write_files=_state.get("on_disk", True))
     counts = {level: sum(1 for p in result.problems if p.level == level) for level in Level}
     if lang == "zh":  # one edition reports the archive's problems, not both
         for problem in result.problems:
             if problem.level != Level.INFO:
                 log.warning(str(problem))
-    report = result.report[lang]
-    log.info(f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; "
-             f"wrote {len(report.written)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}; "
+    report = result.report.get(lang)
+    written = (f"wrote {len(report.written)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}"
+               if report else f"{len(result.rendered[lang].files)} pages in memory")
+    log.info(f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; {written}; "
              f"{counts[Level.ERROR]} errors, {counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes "
              "(python -m builder check lists them)")
     _state["result"] = result
@@ -147,13 +155,17 @@ def on_files(files: Files, config) -> Files:
         _state["marker"].touch()
     lang = _state["lang"]
     out = _state["paths"].out / lang
+    report = _state["result"].report.get(lang)
     for generated in _state["result"].rendered[lang].files:
-        if generated.path in _state["result"].report[lang].refused:
+        if report is not None and generated.path in report.refused:
             continue
         if files.get_file_from_path(generated.path) is not None:
             log.warning(f"{config.docs_dir}/{generated.path} is hand-written; the generated page is not used")
             continue
-        files.append(File.generated(config, generated.path, abs_src_path=str(out / generated.path)))
+        if report is not None:
+            files.append(File.generated(config, generated.path, abs_src_path=str(out / generated.path)))
+        else:
+            files.append(File.generated(config, generated.path, content=generated.content))
     shared = _state["root"] / "docs" / "assets"
     if Path(config.docs_dir).resolve() != (_state["root"] / "docs").resolve():
         for path in sorted(shared.rglob("*")):  # the English docs folder shares the Chinese one's assets
