@@ -227,22 +227,21 @@ def test_language_switch_lands_on_the_twin(browser, tmp_path_factory):
         watch.page.locator("[data-kb-twin]").click()
         watch.page.wait_for_url(base + there)
     # after instant navigation the switch follows the page
+
+    def instant(link: str, page: str, twin: str) -> None:
+        watch.page.evaluate("() => { window.__sameDocument = true; }")
+        watch.page.locator(link).click()
+        watch.page.wait_for_url(base + page)
+        watch.page.wait_for_function("(want) => document.querySelector('[data-kb-twin]').href === want",
+                                     arg=base + twin)
+        assert watch.page.evaluate("() => window.__sameDocument === true"), "navigation was not instant"
+
     watch.page.goto(base + "diffusion/9152/", wait_until="load")
-    watch.page.evaluate("() => { window.__sameDocument = true; }")
-    watch.page.locator("a.md-footer__link--next").click()
-    watch.page.wait_for_url(base + "diffusion/9257/")
-    watch.page.wait_for_function("(want) => document.querySelector('[data-kb-twin]').href === want",
-                                 arg=base + "en/diffusion/9257/")
-    assert watch.page.evaluate("() => window.__sameDocument === true")
+    instant("a.md-footer__link--next", "diffusion/9257/", "en/diffusion/9257/")
     watch.page.locator("[data-kb-twin]").click()
     watch.page.wait_for_url(base + "en/diffusion/9257/")
     assert "Conditional" in watch.page.locator("h1").inner_text()
-    watch.page.evaluate("() => { window.__sameDocument = true; }")
-    watch.page.locator("a.md-footer__link--prev").click()
-    watch.page.wait_for_url(base + "en/diffusion/9152/")
-    watch.page.wait_for_function("(want) => document.querySelector('[data-kb-twin]').href === want",
-                                 arg=base + "diffusion/9152/")
-    assert watch.page.evaluate("() => window.__sameDocument === true")
+    instant("a.md-footer__link--prev", "en/diffusion/9152/", "diffusion/9152/")
     assert watch.outside == [] and watch.errors == []
 
 
