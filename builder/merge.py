@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem, Source
+from .model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem
 from .overlay import Overlay, PostFact
 from .text import digest, fold, key_of, safe_title
 
@@ -166,5 +166,3 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], problems: lis
                 series_number=fact.series_number if fact else None,
                 part_hint=fact.part if fact else None, order=fact.order if fact else None)
 
-
-__all__ = ["merge", "Source"]

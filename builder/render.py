@@ -20,7 +20,7 @@ from typing import Any
 
 from .glossary import Term
 from .mathtext import escape_text, formulas, paragraph_markdown, plain_text, split_math
-from .model import Block, BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
+from .model import BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
 from .overlay import Overlay
 from .translations import Aligned, State, Translation, align, unit_hash
 
@@ -400,7 +400,3 @@ def render(book: Book, ctx: Context) -> Rendered:
         seen.add(f.path)
     return out
 
-
-def block_markdown(block: Block, ui: dict[str, str], problems: list[Problem]) -> tuple[str, int]:
-    """One archive block in its own language (kept for callers that render without translations)."""
-    return text_markdown(block.kind, block.text, ui, block.source, problems)
