@@ -16,21 +16,9 @@ from typing import Any
 import yaml
 
 from .model import Level, PartialDate, Problem, Source
+from .yamldata import load_with_lines
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that records each mapping's line as ``__line__``."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass(frozen=True)
@@ -78,7 +66,7 @@ def _load(path: Path, problems: list[Problem]) -> dict[str, Any]:
         problems.append(Problem(Source(str(path), 1), "overlay-missing", "editorial file not found"))
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - safe subclass
+        data = load_with_lines(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

@@ -14,6 +14,7 @@ plus problems that name file and line.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -136,8 +137,6 @@ def _month_day(day: int, mon: str) -> tuple[int, int] | None:
 
 def _full_date(text: str) -> PartialDate | None:
     year, month, day = (int(x) for x in re.split(r"\s*-\s*", text))
-    import datetime
-
     try:
         datetime.date(year, month, day)
     except ValueError:

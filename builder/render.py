@@ -22,6 +22,7 @@ from .glossary import Term
 from .mathtext import escape_text, formulas, paragraph_markdown, plain_text, split_math
 from .model import BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
 from .overlay import Overlay
+from .text import safe_title
 from .translations import Aligned, State, Translation, align, unit_hash
 
 LANG_TAG = {"zh": "zh-CN", "en": "en"}
@@ -153,8 +154,6 @@ def chapter_title(chapter: Chapter, ctx: Context) -> str:
 
 
 def _plain_title(text: str) -> str:
-    from .text import safe_title
-
     return safe_title(text, limit=200)[0]  # English titles run about twice as long as Chinese ones
 
 

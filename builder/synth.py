@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .mathtext import split_math
+from .pipeline import ROOT
 from .read import read_archive
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -141,8 +142,6 @@ def _byline(post: SynthPost, rng: random.Random) -> str:
 
 def write_editorial(folder: Path) -> Path:
     """The project's book rules and words, with no facts about posts (the overlay knows the real 35 only)."""
-    from .pipeline import ROOT
-
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("book.yml", "ui.yml", "glossary.yml"):
         (folder / name).write_text((ROOT / "editorial" / name).read_text(encoding="utf-8"), encoding="utf-8")
@@ -153,8 +152,6 @@ def write_editorial(folder: Path) -> Path:
 def write_archive(folder: Path, n: int, seed: int = 1, long_form: bool = False,
                   corpus_archive: Path | None = None, per_file: int = 10) -> dict[str, int]:
     """Write ``n`` posts as dumps into ``folder``; returns counts of what was written."""
-    from .pipeline import ROOT
-
     corpus = load_corpus(corpus_archive or ROOT / "archive")
     rng = random.Random(seed * 7919 + 1)  # noqa: S311 - reproducible test data, not secrets
     posts = make_posts(n, seed, corpus, long_form)

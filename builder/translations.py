@@ -20,6 +20,7 @@ import yaml
 
 from .model import Block, Post
 from .text import digest
+from .yamldata import load_with_lines
 
 # How alike an old source paragraph and a new one must be for the new one to
 # count as an edit of the old (difflib ratio); below it, the new one is new.
@@ -78,19 +79,6 @@ def _str_rep(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_rep)
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    data = loader.construct_mapping(node, deep=True)
-    data["__line__"] = node.start_mark.line + 1
-    return data
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 def _unit(raw: Any) -> Unit | None:
     if not isinstance(raw, dict) or not raw.get("hash"):
         return None
@@ -102,7 +90,7 @@ def _unit(raw: Any) -> Unit | None:
 def load_translation(path: Path) -> Translation:
     """Read one file; raises ValueError with the file:line of a YAML mistake."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader) or {}  # noqa: S506
+        data = load_with_lines(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: cannot read YAML: {err}") from err
@@ -180,19 +168,18 @@ def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Tran
     title_hash = unit_hash(post.title or "")
     if tr.title is None:
         tr.title = Unit(title_hash, post.title or "", "")
-    known = {u.hash for u in tr.units}
+    known = {u.hash for u in tr.units}  # grows as units are added: always the hashes in `result`
     aligned = align(post, tr)
+    hashes = [unit_hash(a.block.text) for a in aligned]
     added = 0
     result = list(tr.units)
     for i, a in enumerate(aligned):
-        h = unit_hash(a.block.text)
+        h = hashes[i]
         if h in known or a.state == State.STALE:
             continue
-        new = Unit(h, a.block.text, "")
-        prev = next((unit_hash(b.block.text) for b in reversed(aligned[:i])
-                     if unit_hash(b.block.text) in {u.hash for u in result}), None)
+        prev = next((hashes[j] for j in range(i - 1, -1, -1) if hashes[j] in known), None)
         pos = next((k + 1 for k, u in enumerate(result) if u.hash == prev), 0)
-        result.insert(pos, new)
+        result.insert(pos, Unit(h, a.block.text, ""))
         known.add(h)
         added += 1
     tr.units = result
