@@ -2,7 +2,9 @@
 
 MathJax 3 is installed from PyPI (``sphinx-mathjax-offline`` ships the
 complete MathJax 3.2.2 tree); the site needs only the all-in-one TeX/CHTML
-component and its woff fonts, found relative to the script at run time.
+component, its woff fonts, and the ``ui/safe`` extension that filters what
+untrusted TeX may ask for (links, styles, classes, ids); MathJax's loader
+finds them relative to the script at run time.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 MATHJAX_DIST = "sphinx-mathjax-offline"
 MATHJAX_SCRIPT = "tex-chtml-full.js"
+MATHJAX_EXTRAS = ("ui/safe.js",)
 SITE_PREFIX = "assets/mathjax"
 
 
@@ -26,15 +29,16 @@ def mathjax_root() -> Path:
         raise MissingAsset(f"MathJax is not installed: pip install {MATHJAX_DIST} "
                            "(or install this project, which depends on it)") from err
     root = Path(str(dist.locate_file("sphinx-mathjax-offline/static/mathjax")))
-    if not (root / MATHJAX_SCRIPT).is_file():
-        raise MissingAsset(f"{MATHJAX_DIST} is installed but {root / MATHJAX_SCRIPT} is missing")
+    for name in (MATHJAX_SCRIPT, *MATHJAX_EXTRAS):
+        if not (root / name).is_file():
+            raise MissingAsset(f"{MATHJAX_DIST} is installed but {root / name} is missing")
     return root
 
 
 def mathjax_files() -> dict[str, Path]:
     """Site path → installed file, for the script and its fonts."""
     root = mathjax_root()
-    files = {f"{SITE_PREFIX}/{MATHJAX_SCRIPT}": root / MATHJAX_SCRIPT}
+    files = {f"{SITE_PREFIX}/{name}": root / name for name in (MATHJAX_SCRIPT, *MATHJAX_EXTRAS)}
     for font in sorted((root / "output/chtml/fonts/woff-v2").glob("*.woff")):
         files[f"{SITE_PREFIX}/output/chtml/fonts/woff-v2/{font.name}"] = font
     return files

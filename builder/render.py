@@ -1,8 +1,10 @@
 """Stage 5: the book in, Markdown pages and the navigation out, per language.
 
-Pages carry their metadata in YAML front matter (written by PyYAML, so no
-value can break out of it) and their JSON-LD pre-serialised with ``<``, ``>``
-and ``&`` as ``\\u`` escapes, so it is inert inside ``<script>``.
+Every value from the archive, the translations or the editorial data meets
+its output channel through :mod:`builder.escape`, once: Markdown text through
+``md_text``, HTML the builder writes (and the titles and descriptions the theme
+prints as they are) through ``html_text``, metadata through ``front_matter``
+and ``json_ld``.
 
 Both editions have the same paths, so a page's twin in the other language is
 always at the same place below the other edition's root.  Each paragraph also
@@ -12,21 +14,25 @@ is kept out of the search index (``data-search-exclude``).
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .escape import front_matter, html_text, json_ld, md_text, safe_href
 from .glossary import Term
-from .mathtext import escape_text, formulas, paragraph_markdown, plain_text, split_math
+from .mathtext import formulas, paragraph_markdown, plain_text, split_math
 from .model import BlockKind, Book, Chapter, Level, OutputFile, Part, PartialDate, Problem, Source
 from .overlay import Overlay
+from .texsafety import unsafe_tex
 from .text import safe_title
 from .translations import Aligned, State, Translation, align, unit_hash
 
 LANG_TAG = {"zh": "zh-CN", "en": "en"}
 OTHER = {"zh": "en", "en": "zh"}
+# Characters of one page's text that go into the search index: the whole of
+# any real post (the longest run to about 30,000), while one absurd page cannot
+# make every reader's first search wait for megabytes of index.
+SEARCH_BUDGET = 60_000
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
@@ -51,22 +57,6 @@ class Context:
     nav_group_size: int = 40
 
 
-def json_ld(data: dict[str, Any]) -> str:
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def front_matter(meta: dict[str, Any]) -> str:
-    """Metadata as a JSON object, which YAML reads as it is: fast to write, and no value can escape it.
-
-    U+0085, U+2028 and U+2029 are line breaks to YAML 1.1, so they are written as escapes.
-    """
-    text = json.dumps(meta, ensure_ascii=False, sort_keys=True)
-    for ch in ("\x85", "\u2028", "\u2029"):
-        text = text.replace(ch, f"\\u{ord(ch):04x}")
-    return "---\n" + text + "\n---\n\n"
-
-
 def format_date(date: PartialDate | None, ui: dict[str, str]) -> str:
     if date is None:
         return ui["date_unknown"]
@@ -80,16 +70,21 @@ def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source
                   problems: list[Problem] | None) -> tuple[str, int]:
     """One unit of text (either language) as Markdown, and how many formulas it holds."""
     segments, issues = split_math(text)
+    found = formulas(segments)
     if problems is not None:
         for issue in issues:
             problems.append(Problem(source, "suspicious-math", issue.message))
-    count = len(formulas(segments))
+        for tex in found:
+            for what in unsafe_tex(tex):
+                problems.append(Problem(source, "unsafe-tex", f"{what} in a formula: the site's MathJax drops it "
+                                        f"({tex[:60]!r})"))
+    count = len(found)
     if kind == BlockKind.HEADING:
         return "## " + paragraph_markdown(segments).replace("\n", " "), count
     if kind == BlockKind.FIGURE:
-        caption = html.escape(text)
+        caption = html_text(text)
         return (f'<div class="kb-figure" role="figure" aria-label="{caption}">'
-                f'<span class="kb-figure__missing">{html.escape(ui["figure_missing"])}</span>'
+                f'<span class="kb-figure__missing">{html_text(ui["figure_missing"])}</span>'
                 f'<span class="kb-figure__caption">{caption}</span></div>'), 0
     return paragraph_markdown(segments), count
 
@@ -106,8 +101,9 @@ def unnumbered(text: str) -> str:
 def _alt(kind: BlockKind, text: str, lang: str, ui: dict[str, str], source: Source) -> str:
     """The other language's text, hidden until the reader asks for the parallel view."""
     text = unnumbered(text)
-    if kind == BlockKind.HEADING:
-        md = f'<p class="kb-alt__heading">{escape_text(text)}</p>'
+    if kind == BlockKind.HEADING:  # a paragraph, not a heading: the copy must not enter the table of contents
+        md, _ = text_markdown(BlockKind.PARAGRAPH, text, ui, source, None)
+        md = f'<div class="kb-alt__heading" markdown="1">\n\n{md}\n\n</div>'
     else:
         md, _ = text_markdown(kind, text, ui, source, None)
     return (f'<div class="kb-alt" lang="{LANG_TAG[lang]}" data-search-exclude markdown="1">\n\n'
@@ -131,7 +127,7 @@ def _unit_markdown(aligned: Aligned, ctx: Context, problems: list[Problem]) -> t
     notice = ui["stale"] if aligned.state == State.STALE else ui["untranslated"]
     kind = "stale" if aligned.state == State.STALE else "missing"
     return (f'<div class="kb-notice kb-notice--{kind}" lang="zh-CN" markdown="1">\n\n'
-            f'<p class="kb-notice__label" lang="en">{html.escape(notice)}</p>\n\n{md}\n\n</div>'), count
+            f'<p class="kb-notice__label" lang="en">{html_text(notice)}</p>\n\n{md}\n\n</div>'), count
 
 
 def _description(blocks: list[tuple[BlockKind, str]], fallback: str) -> str:
@@ -178,20 +174,25 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
     body: list[str] = []
     count = 0
     shown: list[tuple[BlockKind, str]] = []
+    indexed = 0
     for a in aligned:
         units[a.state.value] = units.get(a.state.value, 0) + 1
         md, n = _unit_markdown(a, ctx, problems)
         count += n
         use_english = ctx.lang == "en" and a.state == State.CURRENT and a.text
-        shown.append((a.block.kind, a.text if use_english else a.block.text))  # type: ignore[arg-type]
+        text = a.text if use_english else a.block.text
+        shown.append((a.block.kind, text))  # type: ignore[arg-type]
+        indexed += len(text or "")
+        if md and indexed > SEARCH_BUDGET:  # shown on the page, kept out of the search index
+            md = f'<div data-search-exclude markdown="1">\n\n{md}\n\n</div>'
         if md:
             body.append(md)
     has_alt = any(a.state == State.CURRENT for a in aligned)
 
-    meta_lines = [f'<span class="kb-author">{html.escape(ui["by"])} {html.escape(_author(post.author, ctx))}'
+    meta_lines = [f'<span class="kb-author">{html_text(ui["by"])} {html_text(_author(post.author, ctx))}'
                   "</span>"]
     iso = post.date.iso() if post.date else None
-    date_text = html.escape(format_date(post.date, ui))
+    date_text = html_text(format_date(post.date, ui))
     meta_lines.append(f'<time datetime="{iso}">{date_text}</time>' if iso else f"<span>{date_text}</span>")
     series = series_name(post.series, ctx)
     if series:
@@ -200,32 +201,32 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
         if chapter.series_position and chapter.series_position[1] > 1:
             text += ui["series_in_book"].format(index=chapter.series_position[0],
                                                 count=chapter.series_position[1])
-        meta_lines.append(f'<span class="kb-series">{html.escape(text)}</span>')
-    if post.url:
-        link = html.escape(post.url)
-        meta_lines.append(f'<a class="kb-original" href="{link}">{html.escape(ui["original"])}</a>')
+        meta_lines.append(f'<span class="kb-series">{html_text(text)}</span>')
+    original = safe_href(post.url)
+    if original:
+        meta_lines.append(f'<a class="kb-original" href="{html_text(original)}">{html_text(ui["original"])}</a>')
     else:
-        meta_lines.append(f'<span class="kb-original">{html.escape(ui["original_unknown"])}</span>')
+        meta_lines.append(f'<span class="kb-original">{html_text(ui["original_unknown"])}</span>')
     if post.title_source == "provisional":
-        meta_lines.append(f'<span class="kb-provisional">{html.escape(ui["title_provisional"])}</span>')
+        meta_lines.append(f'<span class="kb-provisional">{html_text(ui["title_provisional"])}</span>')
     header = '<p class="kb-meta" data-search-exclude>' + " · ".join(meta_lines) + "</p>"
     if has_alt:
-        show, hide = html.escape(ui["parallel_show"]), html.escape(ui["parallel_hide"])
+        show, hide = html_text(ui["parallel_show"]), html_text(ui["parallel_hide"])
         header += ('\n\n<p class="kb-parallel" data-search-exclude>'
                    '<button type="button" class="kb-parallel-toggle md-button" aria-pressed="false" '
                    f'data-show="{show}" data-hide="{hide}">{show}</button></p>')
     title = chapter_title(chapter, ctx)
     if ctx.lang == "en" and title == post.title:
-        header = f'<p class="kb-notice kb-notice--missing">{html.escape(ui["title_untranslated"])}</p>\n\n' + header
+        header = f'<p class="kb-notice kb-notice--missing">{html_text(ui["title_untranslated"])}</p>\n\n' + header
 
     footer = ['<div class="kb-excerpt" data-search-exclude markdown="1">']
-    if post.truncated or post.url:
-        note = html.escape(ui["excerpt_notice"]) if post.truncated else ""
-        if post.url:
-            note += f' <a href="{html.escape(post.url)}">{html.escape(ui["read_full"])} →</a>'
+    if post.truncated or original:
+        note = html_text(ui["excerpt_notice"]) if post.truncated else ""
+        if original:
+            note += f' <a href="{html_text(original)}">{html_text(ui["read_full"])} →</a>'
         footer.append(f"<p>{note.strip()}</p>")
     sources = ", ".join(str(s) for s in post.sources)
-    footer.append(f'<p class="kb-sources">{html.escape(ui["sources"])}: {html.escape(sources)}</p>')
+    footer.append(f'<p class="kb-sources">{html_text(ui["sources"])}: {html_text(sources)}</p>')
     footer.append("</div>")
 
     ld: dict[str, Any] = {
@@ -245,15 +246,15 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
         ld["datePublished"] = iso
     elif post.date:
         ld["temporalCoverage"] = f"--{post.date.month:02d}-{post.date.day:02d}"
-    if post.url:
-        ld["isBasedOn"] = post.url
+    if original:
+        ld["isBasedOn"] = original
     if post.series:
         ld["isPartOf"] = {"@type": "CreativeWorkSeries", "name": series}
         if post.series_number is not None:
             ld["position"] = post.series_number
     meta = {
-        "title": title,
-        "description": _description(shown, title),
+        "title": html_text(title),
+        "description": html_text(_description(shown, title)),
         "jsonld": json_ld(ld),
         "kb": {"kind": "chapter", "key": post.key, "part": part.key, "formulas": count},
     }
@@ -285,15 +286,16 @@ def _date_range(part: Part, ui: dict[str, str]) -> str:
 def part_page(part: Part, number: int, ctx: Context) -> str:
     ui = ctx.ui
     description = _part_description(part, ctx.lang)
-    lines = [f'<p class="kb-part-label">{html.escape(ui["part_label"].format(n=number))}</p>', "",
-             escape_text(description), "", f"## {escape_text(ui['chapters_heading'])}", "",
+    lines = [f'<p class="kb-part-label">{html_text(ui["part_label"].format(n=number))}</p>', "",
+             md_text(description), "", f"## {md_text(ui['chapters_heading'])}", "",
              '<div class="kb-toc" markdown="1">', ""]
     for n, c in enumerate(part.chapters, 1):
-        date = html.escape(format_date(c.post.date, ui))
-        lines.append(f"{n}. [{escape_text(chapter_title(c, ctx))}]({c.slug}.md) "
+        date = md_text(format_date(c.post.date, ui))
+        lines.append(f"{n}. [{md_text(chapter_title(c, ctx))}]({c.slug}.md) "
                      f'<span class="kb-toc__date">{date}</span>')
     lines += ["", "</div>"]
-    meta = {"title": _part_title(part, ctx.lang), "description": description, "kb": {"kind": "part", "key": part.key}}
+    meta = {"title": html_text(_part_title(part, ctx.lang)), "description": html_text(description),
+            "kb": {"kind": "part", "key": part.key}}
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
@@ -302,23 +304,23 @@ def cover_page(book: Book, ctx: Context) -> str:
     overlay = ctx.overlay
     title = overlay.title_en if ctx.lang == "en" else overlay.title
     author = overlay.author_en if ctx.lang == "en" else overlay.author
-    lines = [f"# {escape_text(title)}", "", f'<p class="kb-cover-author">{html.escape(author)}</p>', "",
-             escape_text(ui["book_intro"]), "", escape_text(ui["excerpt_intro"]), "",
-             f"## {escape_text(ui['parts_heading'])}", "", '<div class="kb-parts" markdown="1">', ""]
+    lines = [f"# {md_text(title)}", "", f'<p class="kb-cover-author">{html_text(author)}</p>', "",
+             md_text(ui["book_intro"]), "", md_text(ui["excerpt_intro"]), "",
+             f"## {md_text(ui['parts_heading'])}", "", '<div class="kb-parts" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):
         span = _date_range(part, ui)
         count = ui["chapters_count"].format(n=len(part.chapters))
-        lines.append(f"{number}. [{escape_text(_part_title(part, ctx.lang))}]({part.slug}/index.md) "
-                     f'<span class="kb-parts__count">{html.escape(count)}</span>'
-                     + (f' <span class="kb-parts__years">{html.escape(span)}</span>' if span else "")
-                     + f'<br><span class="kb-parts__desc">{html.escape(_part_description(part, ctx.lang))}</span>')
+        lines.append(f"{number}. [{md_text(_part_title(part, ctx.lang))}]({part.slug}/index.md) "
+                     f'<span class="kb-parts__count">{md_text(count)}</span>'
+                     + (f' <span class="kb-parts__years">{md_text(span)}</span>' if span else "")
+                     + f'<br><span class="kb-parts__desc">{md_text(_part_description(part, ctx.lang))}</span>')
     lines += ["", "</div>"]
     if book.parts:
         first = book.parts[0]
-        lines += ["", f"## {escape_text(ui['start_here'])}", "",
-                  f'{escape_text(ui["start_with"])}[{escape_text(chapter_title(first.chapters[0], ctx))}]'
+        lines += ["", f"## {md_text(ui['start_here'])}", "",
+                  f'{md_text(ui["start_with"])}[{md_text(chapter_title(first.chapters[0], ctx))}]'
                   f"({first.slug}/{first.chapters[0].slug}.md)"]
-    meta = {"title": title, "description": ui["book_intro"][:160], "kb": {"kind": "cover"},
+    meta = {"title": html_text(title), "description": html_text(ui["book_intro"][:160]), "kb": {"kind": "cover"},
             "hide": ["navigation", "toc"]}
     return front_matter(meta) + "\n".join(lines) + "\n"
 
@@ -328,12 +330,12 @@ def glossary_page(ctx: Context) -> str:
     first, second = ("zh", "en") if ctx.lang == "zh" else ("en", "zh")
     heads = {"zh": ui["glossary_zh"], "en": ui["glossary_en"]}
     terms = sorted(ctx.glossary, key=lambda t: t.en.casefold() if ctx.lang == "en" else t.zh)
-    lines = [escape_text(ui["glossary_intro"]), "", f"| {escape_text(heads[first])} | {escape_text(heads[second])} |",
+    lines = [md_text(ui["glossary_intro"]), "", f"| {md_text(heads[first])} | {md_text(heads[second])} |",
              "|---|---|"]
     for t in terms:
         cell = {"zh": t.zh, "en": t.en + (f" ({', '.join(t.alt)})" if t.alt else "")}
-        lines.append(f"| {escape_text(cell[first])} | {escape_text(cell[second])} |")
-    meta = {"title": ui["glossary"], "kb": {"kind": "glossary"}}
+        lines.append(f"| {md_text(cell[first])} | {md_text(cell[second])} |")
+    meta = {"title": html_text(ui["glossary"]), "kb": {"kind": "glossary"}}
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
@@ -355,7 +357,7 @@ def part_nav(part: Part, ctx: Context) -> list[Any]:
     size = ctx.nav_group_size
 
     def entry(c: Chapter) -> dict[str, str]:
-        return {chapter_title(c, ctx): f"{part.slug}/{c.slug}.md"}
+        return {html_text(chapter_title(c, ctx)): f"{part.slug}/{c.slug}.md"}
 
     if len(part.chapters) <= size:
         return [entry(c) for c in part.chapters]
@@ -373,14 +375,14 @@ def part_nav(part: Part, ctx: Context) -> list[Any]:
             name = label or _date_label(run, ctx)
             if label and len(chapters) > size:
                 name += f" ({start + 1}–{start + len(run)})"
-            nav.append({name: [entry(c) for c in run]})
+            nav.append({html_text(name): [entry(c) for c in run]})
     return nav
 
 
 def render(book: Book, ctx: Context) -> Rendered:
     out = Rendered()
     out.files.append(OutputFile("index.md", cover_page(book, ctx)))
-    out.nav.append({ctx.ui["cover_title"]: "index.md"})
+    out.nav.append({html_text(ctx.ui["cover_title"]): "index.md"})
     for number, part in enumerate(book.parts, 1):
         out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
         for chapter in part.chapters:
@@ -388,10 +390,10 @@ def render(book: Book, ctx: Context) -> Rendered:
             text, count = chapter_page(chapter, part, ctx, path, out.problems, out.units)
             out.formula_count += count
             out.files.append(OutputFile(path, text))
-        out.nav.append({_part_title(part, ctx.lang): [f"{part.slug}/index.md", *part_nav(part, ctx)]})
+        out.nav.append({html_text(_part_title(part, ctx.lang)): [f"{part.slug}/index.md", *part_nav(part, ctx)]})
     if ctx.glossary:
         out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
-        out.nav.append({ctx.ui["glossary"]: "glossary.md"})
+        out.nav.append({html_text(ctx.ui["glossary"]): "glossary.md"})
     seen: set[str] = set()
     for f in out.files:
         if f.path in seen:

@@ -23,25 +23,22 @@ def digest(text: str, size: int = 12) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:size]
 
 
-# Material renders page titles unescaped in several templates, and Jinja's
-# `striptags` turns entities back into markup, so a title must not contain
-# markup characters at all: they become their full-width forms.
-_TITLE_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "`": "｀"})
 MAX_TITLE = 80
 
 
 def safe_title(text: str, limit: int = MAX_TITLE) -> tuple[str, list[str]]:
-    """A title that is plain text wherever a template puts it, and why it changed."""
+    """A title on one line, without invisible characters, of bounded length, and why it changed.
+
+    Markup characters stay as they are: a title is text, escaped where it meets HTML
+    (builder.escape), never rewritten.
+    """
     notes = []
     clean = " ".join(unicodedata.normalize("NFC", text).split())
     clean = "".join(ch for ch in clean if unicodedata.category(ch)[0] != "C")
-    swapped = clean.translate(_TITLE_MARKUP)
-    if swapped != clean:
-        notes.append("markup characters in the title were replaced by full-width forms")
-    if len(swapped) > limit:
-        swapped = swapped[: limit - 1] + "…"
+    if len(clean) > limit:
+        clean = clean[: limit - 1] + "…"
         notes.append(f"title longer than {limit} characters was shortened")
-    return swapped, notes
+    return clean, notes
 
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -66,3 +63,25 @@ def chinese_number(text: str) -> int | None:
         else:
             current = CN_DIGITS[ch]
     return total + current
+
+
+# Code points no reader sees and some parsers refuse: C0 controls other than tab,
+# newline and carriage return, DEL and the C1 controls, lone surrogates, and the
+# Unicode noncharacters (U+FDD0–U+FDEF and the last two of every plane).  YAML
+# refuses most of them, which once made a page's front matter unreadable.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+
+
+def remove_unsafe(text: str) -> tuple[str, list[int]]:
+    """The text without unsafe code points, and the offsets (in the input) where some were removed.
+
+    Callers turn the offsets into file:line warnings; the text is otherwise untouched.
+    """
+    offsets = [m.start() for m in _UNSAFE.finditer(text)]
+    if not offsets:
+        return text, []
+    return _UNSAFE.sub("", text), offsets

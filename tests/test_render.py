@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import yaml
 
-from builder.render import json_ld
+from builder.escape import json_ld
 from tests.conftest import FIXTURES, run_on
 
 
@@ -88,10 +89,11 @@ def test_identical_input_gives_identical_output(tmp_path: Path):
 def test_hostile_titles_are_plain_text_and_paths_are_safe(tmp_path: Path):
     result = run_on(FIXTURES / "hostile", tmp_path)
     pages = _pages(result)
-    titles = [_front(c)["title"] for c in pages.values()]
-    assert "＜script＞alert('title')＜/script＞标题" in titles
+    titles = [html.unescape(_front(c)["title"]) for c in pages.values()]
+    assert "<script>alert('title')</script>标题" in titles  # escaped once, never rewritten
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;标题" in [_front(c)["title"] for c in pages.values()]
     assert "../../etc/passwd" in titles and "CON" in titles
-    assert all("<" not in t and ">" not in t and '"' not in t for t in titles)
+    assert all("<" not in _front(c)["title"] and '"' not in _front(c)["title"] for c in pages.values())
     assert any(len(t) == 80 and t.endswith("…") for t in titles)
     for path in pages:
         assert ".." not in path and path.replace("/", "").replace(".", "").replace("-", "").isalnum()

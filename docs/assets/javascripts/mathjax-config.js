@@ -1,17 +1,42 @@
 // MathJax reads this object when tex-chtml-full.js (the next script) loads.
 // Only elements pymdownx.arithmatex marked are processed, so dollar signs and
 // backslashes elsewhere on a page are never taken for math.
+//
+// The TeX comes from scraped pages and outside translators, so it is treated as
+// untrusted: the ui/safe extension (served from this site, like the rest of
+// MathJax) drops every link that is not http(s), and every style, class and id
+// a formula asks for (\style, \class, \cssId, \data, \href{javascript:…});
+// \require may load nothing that is not already bundled.
 window.MathJax = {
+  loader: {
+    load: ["ui/safe"],
+  },
   tex: {
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: false,
     processEnvironments: true,
     tags: "ams",
+    // \require may name only the extensions tex-chtml-full.js already holds:
+    // nothing is fetched, and nothing from another host.
+    require: {
+      defaultAllow: false,
+      allow: {
+        action: true, ams: true, amscd: true, bbox: true, boldsymbol: true, braket: true,
+        bussproofs: true, cancel: true, cases: true, centernot: true, color: true, colortbl: true,
+        empheq: true, enclose: true, extpfeil: true, gensymb: true, html: true, mathtools: true,
+        mhchem: true, newcommand: true, noerrors: true, noundefined: true, upgreek: true,
+        unicode: true, verb: true, textcomp: true, textmacros: true
+      },
+    },
   },
   options: {
     ignoreHtmlClass: ".*|",
     processHtmlClass: "arithmatex",
+    safeOptions: {
+      allow: { URLs: "safe", classes: "none", cssIDs: "none", styles: "none" },
+      safeProtocols: { http: true, https: true, file: false, javascript: false, data: false },
+    },
   },
   startup: {
     ready: function () {
