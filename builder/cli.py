@@ -17,12 +17,38 @@ from .pipeline import Paths, Result, run
 from .translations import State, align, dump_translation, load_translation, scaffold, unit_hash
 
 
+class UsageError(Exception):
+    """A mistake in how the command was called: said in one line, exit 2, nothing written."""
+
+
 def _paths(args: argparse.Namespace) -> Paths:
     base = Paths()
     return Paths(archive=Path(args.archive) if args.archive else base.archive,
                  editorial=Path(args.editorial) if args.editorial else base.editorial,
                  out=Path(args.out) if getattr(args, "out", None) else base.out,
                  translations=Path(args.translations) if args.translations else base.translations)
+
+
+def _folder(path: Path, option: str, what: str) -> None:
+    if not path.exists():
+        raise UsageError(f"{option} {path}: no such folder ({what})")
+    if not path.is_dir():
+        raise UsageError(f"{option} {path}: this is a file; {option} takes a folder ({what})")
+
+
+def _checked_paths(args: argparse.Namespace) -> Paths:
+    """The folders the command will read and write, or a UsageError that says which one is wrong and how."""
+    paths = _paths(args)
+    _folder(paths.archive, "--archive", "the dumps, *.txt")
+    if not any(p.suffix == ".txt" for p in paths.archive.iterdir()):
+        raise UsageError(f"--archive {paths.archive}: the folder holds no dumps (*.txt files); "
+                         "put the scraped dumps there or name another folder")
+    _folder(paths.editorial, "--editorial", "book.yml, posts.yml, glossary.yml, ui.yml")
+    if args.translations:
+        _folder(paths.translations, "--translations", "one subfolder per language, e.g. en/")
+    if getattr(args, "out", None) and paths.out.exists() and not paths.out.is_dir():
+        raise UsageError(f"--out {paths.out}: this is a file; --out takes a folder (one subfolder per language)")
+    return paths
 
 
 def _progress(quiet: bool):
@@ -42,19 +68,24 @@ def _summary(result: Result) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    result = run(_paths(args), progress=_progress(args.quiet))
+    paths = _checked_paths(args)
+    result = run(paths, progress=_progress(args.quiet))
     for problem in result.problems:
         if problem.level != Level.INFO:
             print(problem, file=sys.stderr)
     for lang, report in result.report.items():
         print(f"{lang}: wrote {len(report.written)}, unchanged {len(report.unchanged)}, "
-              f"removed {len(report.removed)}, refused {len(report.refused)} → {_paths(args).out / lang}")
+              f"removed {len(report.removed)}, refused {len(report.refused)} → {paths.out / lang}")
     print(_summary(result))
-    return 1 if result.worst() == Level.ERROR and not result.posts else 0
+    errors = sum(1 for p in result.problems if p.level == Level.ERROR)
+    if errors:
+        print(f"{errors} error(s): the book was written without what they name (python -m builder check lists all "
+              "findings)", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = run(_paths(args), write_files=False, progress=_progress(args.quiet))
+    result = run(_checked_paths(args), write_files=False, progress=_progress(args.quiet))
     problems = sorted(result.problems, key=lambda p: (p.source.file, p.source.line, p.code))
     for problem in problems:
         print(problem)
@@ -62,15 +93,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     print("\n" + _summary(result))
     if counts:
         print("findings: " + ", ".join(f"{code} {n}" for code, n in sorted(counts.items())))
-    failing = [p for p in problems if p.level != Level.INFO]
-    if args.strict and failing:
-        print(f"--strict: {len(failing)} warning(s) or error(s)", file=sys.stderr)
+    errors = [p for p in problems if p.level == Level.ERROR]
+    warnings = [p for p in problems if p.level == Level.WARNING]
+    if errors:
+        print(f"{len(errors)} error(s)", file=sys.stderr)
+        return 1
+    if args.strict and warnings:
+        print(f"--strict: {len(warnings)} warning(s)", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_translate_status(args: argparse.Namespace) -> int:
-    paths = _paths(args)
+    paths = _checked_paths(args)
     result = run(paths, languages=(), write_files=False, progress=_progress(True))
     translations, _ = load_translations(paths.translations / "en")
     totals = {s: 0 for s in State}
@@ -104,7 +139,7 @@ def cmd_translate_status(args: argparse.Namespace) -> int:
 
 
 def cmd_translate_scaffold(args: argparse.Namespace) -> int:
-    paths = _paths(args)
+    paths = _checked_paths(args)
     result = run(paths, languages=(), write_files=False, progress=_progress(True))
     folder = paths.translations / "en"
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="list archive problems with file:line")
     common(c)
-    c.add_argument("--strict", action="store_true", help="exit 1 on any warning or error")
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too (errors always do)")
     c.set_defaults(func=cmd_check)
     t = sub.add_parser("translate", help="the English translation's workflow")
     tsub = t.add_subparsers(dest="action", required=True)
@@ -155,4 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     tf.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
     tf.set_defaults(func=cmd_translate_scaffold)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except UsageError as err:
+        print(f"kexue-book {args.command}: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a folder that cannot be read or written: the user's to fix, not a crash
+        print(f"kexue-book {args.command}: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return 1

@@ -49,6 +49,62 @@ def test_one_broken_dump_does_not_take_the_book_down(tmp_path: Path):
     (archive / "005_broken.txt").write_bytes(b"\x00\x01\x02binary")
     (archive / "006_empty.txt").write_bytes(b"")
     done = cli("build", "--archive", str(archive), "--out", str(tmp_path / "out"), "-q")
-    assert done.returncode == 0
+    assert done.returncode == 1  # an error is reported as one …
     assert "005_broken.txt:1: error: [binary-file]" in done.stderr
-    assert "35 chapters" in done.stdout
+    assert "35 chapters" in done.stdout  # … but the book is written without the broken file
+    assert len(list((tmp_path / "out" / "zh").rglob("*.md"))) == 35 + 8 + 1 + 1
+
+
+def test_check_exits_1_on_an_error_without_strict(tmp_path: Path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "000_ok.txt").write_text((FIXTURES / "formats" / "000_listing.txt").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    (archive / "001_binary.txt").write_bytes(b"\x00\x01binary")
+    done = cli("check", "--archive", str(archive), "-q")
+    assert done.returncode == 1
+    assert "001_binary.txt:1: error: [binary-file]" in done.stdout
+
+
+def test_unusable_paths_get_distinct_messages_and_nothing_is_written(tmp_path: Path):
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "out"
+    cases = [
+        (("check", "--archive", str(tmp_path / "missing")), "no such folder"),
+        (("check", "--archive", str(a_file)), "this is a file; --archive takes a folder"),
+        (("check", "--archive", str(empty)), "holds no dumps"),
+        (("build", "--archive", str(tmp_path / "missing"), "--out", str(out)), "no such folder"),
+        (("build", "--out", str(a_file)), "this is a file; --out takes a folder"),
+        (("build", "--editorial", str(tmp_path / "missing"), "--out", str(out)), "--editorial"),
+        (("translate", "status", "--archive", str(tmp_path / "missing")), "no such folder"),
+        (("translate", "scaffold", "--archive", str(empty)), "holds no dumps"),
+    ]
+    messages = set()
+    for args, expected in cases:
+        done = cli(*args, "-q")
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert expected in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+        assert ":1:" not in done.stderr  # no made-up line number for a folder
+        messages.add(done.stderr.split(":", 1)[1])
+    assert len(messages) >= 5
+    assert not out.exists() and a_file.read_text(encoding="utf-8") == "x"
+
+
+def test_serve_script_says_when_the_port_is_taken_and_passes_options_on():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(["bash", str(ROOT / "scripts" / "serve.sh"), "-a", f"127.0.0.1:{port}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "-a 127.0.0.1:8001" in done.stderr
+    assert "Traceback" not in done.stderr
+    built = subprocess.run(["bash", str(ROOT / "scripts" / "serve.sh"), "build", "--help"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0 and "--site-dir" in built.stdout  # the option reached `mkdocs build`
