@@ -15,19 +15,24 @@ from pathlib import Path
 from .glossary import Term
 from .mathtext import formulas, split_math
 from .model import Book, Level, Problem, Source
-from .translations import State, Translation, Unit, align, load_translation, unit_hash
+from .translations import State, Translation, Unit, align, read_translation, unit_hash
 
 
 def load_translations(folder: Path) -> tuple[dict[str, Translation], list[Problem]]:
+    """Every chapter's file; what is wrong in one costs that file or unit only, with a message."""
     out: dict[str, Translation] = {}
     problems: list[Problem] = []
     if not folder.is_dir():
         return out, problems
     for path in sorted(folder.glob("*.yml")):
-        try:
-            tr = load_translation(path)
-        except (ValueError, OSError, UnicodeDecodeError) as err:
-            problems.append(Problem(Source(str(path), 1), "translation-invalid", str(err), Level.ERROR))
+        tr, found = read_translation(path)
+        problems += found
+        if tr is None:
+            continue
+        if tr.chapter in out:
+            problems.append(Problem(Source(str(path), 1), "translation-invalid",
+                                    f"chapter {tr.chapter} is also translated in {out[tr.chapter].path.name}; "
+                                    "this file is ignored", Level.ERROR))
             continue
         out[tr.chapter] = tr
     return out, problems

@@ -1,8 +1,11 @@
-"""Editorial data: the book's parts and rules, and facts about known posts.
+"""Editorial data: the book's parts and rules, facts about known posts, the glossary, the interface words.
 
-Everything an editor may change lives in ``editorial/*.yml``; this module only
-loads and validates it.  Every record remembers its line so a mistake in the
-data is reported as ``editorial/posts.yml:42``, like a mistake in a dump.
+Everything an editor may change lives in ``editorial/*.yml``, and all of it is
+loaded here, through :func:`builder.yamldata.load_checked` and a schema per
+file.  Every record remembers its line, so a mistake is reported as
+``editorial/posts.yml:42`` like a mistake in a dump, and costs only that record:
+a file that cannot be read at all leaves its defaults, a bad ui word the
+project's own.
 """
 
 from __future__ import annotations
@@ -11,14 +14,12 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .model import Level, PartialDate, Problem, Source
-from .yamldata import load_with_lines
+from .yamldata import EDITORIAL_MAX_BYTES, Checked, load_checked, records_in, schema
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# The project's own interface words: what a missing or bad key of an editorial folder's ui.yml falls back to.
+BUNDLED_UI = Path(__file__).resolve().parent.parent / "editorial" / "ui.yml"
 
 
 @dataclass(frozen=True)
@@ -61,104 +62,152 @@ class Overlay:
     posts: list[PostFact] = field(default_factory=list)
 
 
-def _load(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    if not path.exists():
-        problems.append(Problem(Source(str(path), 1), "overlay-missing", "editorial file not found"))
-        return {}
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: the Chinese term, its English rendering, other accepted forms, a note for translators."""
+
+    zh: str
+    en: str
+    alt: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _load(path: Path, schema_name: str, code: str, collections: tuple[str, ...],
+          problems: list[Problem]) -> Checked:
+    checked = load_checked(path, schema_name, code=code, max_bytes=EDITORIAL_MAX_BYTES,
+                           record=records_in(*collections))
+    problems += checked.problems
+    return checked
+
+
+def _missing(path: Path, problems: list[Problem]) -> bool:
+    if path.exists():
+        return False
+    problems.append(Problem(Source(str(path), 1), "overlay-missing", "editorial file not found"))
+    return True
+
+
+def _date(value: str) -> PartialDate | None:
+    """A real calendar date from the schema's YYYY-MM-DD (which lets 2024-02-31 through)."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if not m:
+        return None
     try:
-        data = load_with_lines(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problems.append(Problem(Source(str(path), line), "overlay-invalid", f"cannot read YAML: {err}",
-                                Level.ERROR))
-        return {}
-    if not isinstance(data, dict):
-        problems.append(Problem(Source(str(path), 1), "overlay-invalid", "expected a mapping at the top",
-                                Level.ERROR))
-        return {}
-    return data
-
-
-def _date(value: Any) -> PartialDate | None:
-    if isinstance(value, datetime.date):
-        return PartialDate(value.month, value.day, value.year)
-    if isinstance(value, str):
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip())
-        if m:
-            try:
-                d = datetime.date(*(int(x) for x in m.groups()))
-            except ValueError:
-                return None
-            return PartialDate(d.month, d.day, d.year)
-    return None
+        d = datetime.date(*(int(x) for x in m.groups()))
+    except ValueError:
+        return None
+    return PartialDate(d.month, d.day, d.year)
 
 
 def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
-    """Read ``book.yml`` and ``posts.yml``; a bad record is skipped with a message, never fatal."""
+    """Read ``book.yml`` and ``posts.yml``; a bad record is skipped with a message, never fatal.
+
+    An editorial folder that does not exist is one error (``editorial-missing``), and
+    the book is built from defaults; so is a file that cannot be read at all.
+    """
     problems: list[Problem] = []
     overlay = Overlay()
+    if not folder.is_dir():
+        problems.append(Problem(Source(str(folder), 1), "editorial-missing",
+                                "the editorial folder does not exist", Level.ERROR))
+        return overlay, problems
     book_path, posts_path = folder / "book.yml", folder / "posts.yml"
-    book = _load(book_path, problems)
-    for key in ("title", "title_en", "author", "author_en", "site"):
-        if isinstance(book.get(key), str):
-            setattr(overlay, key, book[key])
-    if isinstance(book.get("nav_group_size"), int) and book["nav_group_size"] >= 5:
-        overlay.nav_group_size = book["nav_group_size"]
-    if isinstance(book.get("series_en"), dict):
-        overlay.series_en = {str(k): str(v) for k, v in book["series_en"].items() if k != "__line__"}
-    seen: set[str] = set()
-    for raw in book.get("parts") or []:
-        src = Source(str(book_path), raw.get("__line__", 1) if isinstance(raw, dict) else 1)
-        if not isinstance(raw, dict) or not isinstance(raw.get("key"), str) or not SLUG.match(raw["key"]):
-            problems.append(Problem(src, "overlay-invalid",
-                                    "a part needs a `key` of lowercase letters, digits and '-'", Level.ERROR))
-            continue
-        if raw["key"] in seen:
-            problems.append(Problem(src, "overlay-invalid", f"part key {raw['key']!r} used twice", Level.ERROR))
-            continue
-        seen.add(raw["key"])
-        overlay.parts.append(PartRule(
-            key=raw["key"], title=str(raw.get("title") or raw["key"]),
-            title_en=str(raw.get("title_en") or raw.get("title") or raw["key"]),
-            description=str(raw.get("description") or ""),
-            description_en=str(raw.get("description_en") or ""),
-            series=tuple(str(s) for s in raw.get("series") or ()),
-            keywords=tuple(str(k) for k in raw.get("keywords") or ()),
-            fallback=bool(raw.get("fallback")), source=src))
-    if overlay.parts and not any(p.fallback for p in overlay.parts):
-        problems.append(Problem(Source(str(book_path), 1), "overlay-invalid",
-                                "no part has `fallback: true`; the last part takes unplaced posts"))
-    posts = _load(posts_path, problems)
-    ids: set[str] = set()
-    for raw in posts.get("posts") or []:
-        src = Source(str(posts_path), raw.get("__line__", 1) if isinstance(raw, dict) else 1)
-        if not isinstance(raw, dict) or not raw.get("id") or not isinstance(raw.get("match"), str):
-            problems.append(Problem(src, "overlay-invalid", "a post needs `id` and `match`", Level.ERROR))
-            continue
-        pid = str(raw["id"])
-        if not SLUG.match(pid) or pid in ids:
-            problems.append(Problem(src, "overlay-invalid", f"post id {pid!r} is not a unique slug",
-                                    Level.ERROR))
-            continue
-        ids.add(pid)
-        date = _date(raw.get("date")) if raw.get("date") is not None else None
-        if raw.get("date") is not None and date is None:
-            problems.append(Problem(src, "overlay-invalid", f"date {raw['date']!r} is not YYYY-MM-DD"))
-        url = raw.get("url")
-        if url is not None and not re.match(r"^https?://", str(url)):
-            problems.append(Problem(src, "overlay-invalid", f"url {url!r} is not http(s); ignored"))
-            url = None
-        number = raw.get("series_number")
-        overlay.posts.append(PostFact(
-            id=pid, match=raw["match"], source=src,
-            title=str(raw["title"]) if raw.get("title") else None, date=date,
-            url=str(url) if url else None, part=str(raw["part"]) if raw.get("part") else None,
-            series=str(raw["series"]) if raw.get("series") else None,
-            series_number=int(number) if isinstance(number, int) else None,
-            order=float(raw["order"]) if isinstance(raw.get("order"), (int, float)) else None))
+    if not _missing(book_path, problems):
+        _read_book(_load(book_path, "book", "overlay-invalid", ("parts", "series_en"), problems), overlay, problems)
+    if not _missing(posts_path, problems):
+        _read_posts(_load(posts_path, "posts", "overlay-invalid", ("posts",), problems), overlay, problems)
     known = {p.key for p in overlay.parts}
     for fact in overlay.posts:
         if fact.part and fact.part not in known:
             problems.append(Problem(fact.source, "overlay-invalid", f"part {fact.part!r} is not in book.yml"))
     return overlay, problems
+
+
+def _read_book(book: Checked, overlay: Overlay, problems: list[Problem]) -> None:
+    for key in ("title", "title_en", "author", "author_en", "site"):
+        if book.get(key) is not None:
+            setattr(overlay, key, book.get(key))
+    if book.get("nav_group_size") is not None:
+        overlay.nav_group_size = int(book.get("nav_group_size"))
+    overlay.series_en = {str(where[1]): name for where, name in book.entries("series_en")}
+    seen: set[str] = set()
+    for where, raw in book.entries("parts"):
+        src = Source(str(book.path), book.line(where))
+        if raw["key"] in seen:
+            problems.append(Problem(src, "overlay-invalid", f"part key {raw['key']!r} used twice", Level.ERROR))
+            continue
+        seen.add(raw["key"])
+        overlay.parts.append(PartRule(
+            key=raw["key"], title=raw.get("title") or raw["key"],
+            title_en=raw.get("title_en") or raw.get("title") or raw["key"],
+            description=raw.get("description") or "", description_en=raw.get("description_en") or "",
+            series=tuple(raw.get("series") or ()), keywords=tuple(raw.get("keywords") or ()),
+            fallback=bool(raw.get("fallback")), source=src))
+    if overlay.parts and not any(p.fallback for p in overlay.parts):
+        problems.append(Problem(Source(str(book.path), book.line(("parts",))), "overlay-invalid",
+                                "no part has `fallback: true`; the last part takes unplaced posts"))
+
+
+def _read_posts(posts: Checked, overlay: Overlay, problems: list[Problem]) -> None:
+    ids: set[str] = set()
+    for where, raw in posts.entries("posts"):
+        src = Source(str(posts.path), posts.line(where))
+        pid = str(raw["id"])
+        if pid in ids:
+            problems.append(Problem(src, "overlay-invalid", f"post id {pid!r} used twice", Level.ERROR))
+            continue
+        ids.add(pid)
+        date = _date(raw["date"]) if raw.get("date") is not None else None
+        if raw.get("date") is not None and date is None:
+            problems.append(Problem(Source(str(posts.path), posts.line(where + ("date",))), "overlay-invalid",
+                                    f"date {raw['date']!r} is not a day of the calendar; ignored"))
+        number = raw.get("series_number")
+        order = raw.get("order")
+        overlay.posts.append(PostFact(
+            id=pid, match=raw["match"], source=src, title=raw.get("title") or None, date=date,
+            url=raw.get("url") or None, part=raw.get("part") or None, series=raw.get("series") or None,
+            series_number=int(number) if number is not None else None,
+            order=float(order) if order is not None else None))
+
+
+def load_terms(folder: Path) -> tuple[list[Term], list[Problem]]:
+    """The glossary (``glossary.yml``); none when the file is absent, and a bad term is skipped with a message."""
+    problems: list[Problem] = []
+    path = folder / "glossary.yml"
+    if not path.exists():
+        return [], problems
+    checked = _load(path, "glossary", "glossary-invalid", ("terms",), problems)
+    terms = [Term(raw["zh"], raw["en"], tuple(raw.get("alt") or ()), raw.get("note") or "")
+             for _, raw in checked.entries("terms")]
+    return terms, problems
+
+
+def ui_keys() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The languages and the keys of each, as the ui schema lists them (the schema is the list)."""
+    ui = schema("ui")
+    return tuple(ui["properties"]), tuple(ui["$defs"]["words"]["properties"])
+
+
+def _ui_words(path: Path, problems: list[Problem]) -> dict[tuple[str, str], str]:
+    languages, keys = ui_keys()
+    checked = _load(path, "ui", "ui-invalid", languages, problems)
+    words = {(lang, key): checked.get(lang, key) for lang in languages for key in keys}
+    return {where: value for where, value in words.items() if isinstance(value, str)}
+
+
+def load_ui(editorial: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Interface words per language: a folder's ``ui.yml``, else the project's, else the key's own name.
+
+    Each string is safe to ``.format()`` with the names the ui schema gives for its
+    key (bare ``{name}`` fields only), so no word an editor writes can make the
+    renderer fail or allocate without bound.
+    """
+    problems: list[Problem] = []
+    path = editorial / "ui.yml"
+    own = _ui_words(path, problems) if path.exists() else {}
+    languages, keys = ui_keys()
+    fallback: dict[tuple[str, str], str] = {}
+    if len(own) < len(languages) * len(keys) and path.resolve() != BUNDLED_UI:
+        fallback = _ui_words(BUNDLED_UI, problems)
+    return {lang: {key: own.get((lang, key), fallback.get((lang, key), key)) for key in keys}
+            for lang in languages}, problems

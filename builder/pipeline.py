@@ -11,15 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .attach import attach, load_translations
-from .glossary import load_glossary
 from .merge import merge
 from .model import Book, Entry, Level, Post, Problem
-from .overlay import Overlay, load_overlay
+from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .place import place
 from .read import read_archive
 from .render import Context, Rendered, render
@@ -55,15 +51,6 @@ class Result:
         return None
 
 
-def load_ui(editorial: Path) -> dict[str, dict[str, str]]:
-    """Interface words; an editorial folder without its own ui.yml uses the project's."""
-    path = editorial / "ui.yml"
-    if not path.exists():
-        path = ROOT / "editorial" / "ui.yml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {lang: {k: str(v) for k, v in words.items()} for lang, words in data.items()}
-
-
 LANGUAGES = ("zh", "en")
 DEFAULT_SITE = "http://127.0.0.1:8000/"
 
@@ -94,12 +81,14 @@ def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bo
     book, found = place(posts, overlay)
     problems += found
     stage("translate")
-    glossary = load_glossary(paths.editorial)
+    glossary, found = load_terms(paths.editorial)
+    problems += found
     translations, found = load_translations(paths.translations / "en")
     problems += found
     problems += attach(book, translations, glossary)
     stage("render")
-    ui = load_ui(paths.editorial)
+    ui, found = load_ui(paths.editorial)
+    problems += found
     urls = site_urls(site_url)
     rendered = {lang: render(book, Context(overlay, ui[lang], lang, translations, urls, tuple(glossary),
                                            overlay.nav_group_size))

@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from .model import Block, Post
+from .model import Block, Level, Post, Problem
 from .text import digest
-from .yamldata import load_with_lines
+from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 
 # How alike an old source paragraph and a new one must be for the new one to
 # count as an edit of the old (difflib ratio); below it, the new one is new.
@@ -79,23 +79,50 @@ def _str_rep(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_rep)
 
 
-def _unit(raw: Any) -> Unit | None:
-    if not isinstance(raw, dict) or not raw.get("hash"):
-        return None
-    ignore = tuple(str(t) for t in raw.get("ignore_terms") or ())
-    return Unit(str(raw["hash"]), str(raw.get("source") or ""), str(raw.get("text") or ""),
-                int(raw.get("__line__", 0)), ignore)
+def _unit(raw: dict[str, Any], line: int) -> Unit:
+    return Unit(raw["hash"], raw.get("source") or "", raw.get("text") or "", line,
+                tuple(raw.get("ignore_terms") or ()))
+
+
+def _record(where: Where) -> Where | None:
+    """What an error spoils: one unit, or the title, or else the whole file (its `chapter`, its top)."""
+    if len(where) >= 2 and where[0] == "units":
+        return where[:2]
+    if where[:1] == ("title",):
+        return ("title",)
+    return None
+
+
+def read_translation(path: Path) -> tuple[Translation | None, list[Problem]]:
+    """One file and what is wrong with it, each problem naming file:line.
+
+    A file from an outside contributor may be anything: an error in a unit drops
+    that unit (its paragraph shows as not yet translated), in the title the title,
+    anywhere else the whole file (None); the other files are not affected.
+    """
+    checked = load_checked(path, "translation", code="translation-invalid", max_bytes=TRANSLATION_MAX_BYTES,
+                           record=_record)
+    if checked.data is None:
+        return None, checked.problems
+    title = checked.get("title")
+    units = [_unit(raw, checked.line(where)) for where, raw in checked.entries("units")]
+    chapter = checked.data.get("chapter")
+    tr = Translation(str(chapter) if chapter is not None else path.stem, path,
+                     _unit(title, checked.line(("title",))) if title else None, units)
+    return tr, checked.problems
 
 
 def load_translation(path: Path) -> Translation:
-    """Read one file; raises ValueError with the file:line of a YAML mistake."""
-    try:
-        data = load_with_lines(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise ValueError(f"{path}:{mark.line + 1 if mark else 1}: cannot read YAML: {err}") from err
-    units = [u for u in (_unit(r) for r in data.get("units") or []) if u is not None]
-    return Translation(str(data.get("chapter") or path.stem), path, _unit(data.get("title")), units)
+    """One file, whole or not at all: raises DataError (a ValueError naming file:line) on any error.
+
+    For ``translate scaffold``, which rewrites the file: dropping a unit it could not
+    read would delete a translator's work.
+    """
+    tr, problems = read_translation(path)
+    errors = [p for p in problems if p.level == Level.ERROR]
+    if tr is None or errors:
+        raise DataError(errors or problems)
+    return tr
 
 
 def dump_translation(tr: Translation) -> str:

@@ -7,14 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
-from builder.attach import attach, formula_drift, glossary_misses
+from builder.attach import attach, formula_drift, glossary_misses, load_translations
 from builder.glossary import Term, load_glossary
-from builder.model import Block, BlockKind, Post, Source
+from builder.model import Block, BlockKind, Level, Post, Source
 from builder.pipeline import Paths, run
 from builder.translations import State, Unit, align, dump_translation, load_translation, scaffold, unit_hash
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 
 
 def _post(*texts: str) -> Post:
@@ -158,3 +159,145 @@ def test_unit_ignore_terms_survive_a_round_trip(tmp_path: Path):
     tr.units[0] = Unit(tr.units[0].hash, tr.units[0].source, "powers", ignore_terms=("幂等",))
     (tmp_path / "k.yml").write_text(dump_translation(tr), encoding="utf-8")
     assert load_translation(tmp_path / "k.yml").units[0].ignore_terms == ("幂等",)
+
+
+# --- hostile or mistaken translation files: an error names file:line and costs that file or unit only ---
+
+VICTIM, NEIGHBOUR = "9152", "9271"
+
+
+def _blocks(text: str) -> list[str]:
+    """The text of each unit of a file as scaffold writes it (one `- hash:` line, then its keys)."""
+    starts = [i for i in range(len(text)) if text.startswith("\n- hash:", i)]
+    return [text[a + 1:b + 1] for a, b in zip(starts, [*starts[1:], len(text) - 1], strict=True)]
+
+
+def _title_block(text: str) -> str:
+    return text[text.index("title:\n"):text.index("units:\n")]
+
+
+def _unit_hash_of(block: str) -> str:
+    return block.split("\n")[0].removeprefix("- hash: ").strip("'")
+
+
+def _without_hash(block: str) -> str:
+    first, rest = block.split("\n", 1)
+    return "- " + rest.lstrip()
+
+
+# name → (how to break the file, a marker at the line the error must name, what it spoils)
+BROKEN = {
+    "top-level list": (lambda t, b: "- chapter: '9152'\n- units: []\n", "- chapter", "file"),
+    "units: 5": (lambda t, b: t[:t.index("units:\n")] + "units: 5\n", "units: 5", "file"),
+    "chapter as list": (lambda t, b: t.replace("chapter: '9152'", "chapter: [9152]"), "chapter: [9152]", "file"),
+    "unknown top-level key": (lambda t, b: t + "notes: hi\n", "notes: hi", "file"),
+    "unit as string": (lambda t, b: t.replace(b, "- just a string\n"), "- just a string", "unit"),
+    "unit without hash": (lambda t, b: t.replace(b, _without_hash(b)), "MARK:unit", "unit"),
+    "title as list": (lambda t, b: t.replace(_title_block(t), "title: [1]\n"), "title: [1]", "title"),
+    "ignore_terms not a list": (lambda t, b: t.replace(b, b + "  ignore_terms: 7\n"), "ignore_terms: 7", "unit"),
+    "text as mapping": (lambda t, b: t.replace(b, b.split("  text:")[0] + "  text:\n    a: b\n"),
+                        "  text:\n    a: b", "unit"),
+    "hash of the wrong form": (lambda t, b: t.replace(b, b.replace(_unit_hash_of(b), "XYZ", 1)), "- hash: XYZ",
+                               "unit"),
+    "key given twice": (lambda t, b: t.replace(b, b + "  text: again\n"), "  text: again", "unit"),
+}
+
+
+def _broken_folder(tmp_path: Path, name: str) -> tuple[Path, int, str]:
+    folder = tmp_path / "en"
+    folder.mkdir()
+    shutil.copy(ROOT / "translations" / "en" / f"{NEIGHBOUR}.yml", folder)
+    text = (ROOT / "translations" / "en" / f"{VICTIM}.yml").read_text(encoding="utf-8")
+    block = _blocks(text)[2]
+    breaks, marker, _ = BROKEN[name]
+    broken = breaks(text, block)
+    assert broken != text
+    if marker == "MARK:unit":
+        marker = _without_hash(block).split("\n")[0]
+    (folder / f"{VICTIM}.yml").write_text(broken, encoding="utf-8")
+    return folder, broken[: broken.index(marker)].count("\n") + 1, _unit_hash_of(block)
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_broken_translation_costs_only_its_chapter_or_unit(tmp_path: Path, real, name: str):
+    folder, line, lost = _broken_folder(tmp_path, name)
+    translations, problems = load_translations(folder)
+    errors = [p for p in problems if p.level == Level.ERROR]
+    assert [(Path(p.source.file).name, p.source.line, p.code) for p in errors] == [
+        (f"{VICTIM}.yml", line, "translation-invalid")], errors
+    assert len(translations[NEIGHBOUR].units) == 7  # the file beside it attaches in full
+    post = next(c.post for c in real.book.chapters() if c.post.key == VICTIM)
+    scope = BROKEN[name][2]
+    states = [a.state for a in align(post, translations.get(VICTIM))]
+    if scope == "file":
+        assert VICTIM not in translations and set(states) == {State.MISSING}
+    elif scope == "title":
+        assert translations[VICTIM].title is None and set(states) == {State.CURRENT}
+    else:
+        assert lost not in {u.hash for u in translations[VICTIM].units}
+        assert states.count(State.MISSING) == 1 and states.count(State.CURRENT) == len(states) - 1
+        missing = next(a for a in align(post, translations[VICTIM]) if a.state == State.MISSING)
+        assert unit_hash(missing.block.text) == lost
+    with pytest.raises(ValueError, match=f"{VICTIM}.yml:{line}:"):
+        load_translation(folder / f"{VICTIM}.yml")  # whole or not at all: scaffold must not drop a unit
+
+
+def test_a_broken_translation_shows_as_not_yet_translated_in_the_book(tmp_path: Path):
+    paths = _copy_project(tmp_path)
+    victim = paths.translations / "en" / f"{VICTIM}.yml"
+    victim.write_text("units: 5\n", encoding="utf-8")
+    neighbour = paths.translations / "en" / f"{NEIGHBOUR}.yml"
+    text = neighbour.read_text(encoding="utf-8")
+    neighbour.write_text(text.replace(_blocks(text)[0], "- not a unit\n"), encoding="utf-8")
+    result = run(paths, write_files=False)
+    errors = [p for p in result.problems if p.level == Level.ERROR]
+    assert sorted(Path(p.source.file).name for p in errors) == sorted([f"{NEIGHBOUR}.yml", f"{VICTIM}.yml"])
+    en = {f.path: f.content for f in result.rendered["en"].files}
+    blocks = len(next(c.post for c in result.book.chapters() if c.post.key == VICTIM).blocks)
+    assert en[f"diffusion/{VICTIM}.md"].count("kb-notice--missing") == blocks + 1  # every paragraph, and the title
+    assert en[f"diffusion/{NEIGHBOUR}.md"].count("kb-notice--missing") == 1
+    assert result.rendered["en"].units == {"current": 165 - 5 - 1, "missing": 5 + 1}
+
+
+def test_hostile_translation_files_are_refused_cheaply(tmp_path: Path):
+    folder = tmp_path / "en"
+    folder.mkdir()
+    shutil.copy(ROOT / "translations" / "en" / f"{NEIGHBOUR}.yml", folder)
+    shutil.copy(FIXTURES / "yaml" / "billion_laughs.yml", folder / "bomb.yml")
+    (folder / "deep.yml").write_text("units: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    (folder / "huge.yml").write_text("units: []\n" + "#" * (3 << 20) + "\n", encoding="utf-8")
+    (folder / "gbk.yml").write_bytes("chapter: '1'\nunits:\n- hash: 0123456789ab\n  text: 中文\n".encode("gbk"))
+    translations, problems = load_translations(folder)
+    assert list(translations) == [NEIGHBOUR]
+    assert sorted((Path(p.source.file).name, p.source.line, p.level) for p in problems) == [
+        ("bomb.yml", 3, Level.ERROR), ("deep.yml", 1, Level.ERROR), ("gbk.yml", 4, Level.ERROR),
+        ("huge.yml", 1, Level.ERROR)]
+
+
+def test_unsafe_characters_in_a_translation_are_removed_with_a_warning_naming_the_line(tmp_path: Path):
+    folder = tmp_path / "en"
+    folder.mkdir()
+    path = folder / f"{VICTIM}.yml"
+    text = (ROOT / "translations" / "en" / f"{VICTIM}.yml").read_text(encoding="utf-8")
+    block = _blocks(text)[1]
+    text_line = next(x for x in block.split("\n") if x.startswith("  text:"))
+    dirty = text_line[:20] + "\ufffe" + text_line[20:30] + "\u0085\u009b" + text_line[30:]
+    broken = text.replace(text_line, dirty)
+    path.write_text(broken, encoding="utf-8")
+    line = broken[: broken.index(dirty)].count("\n") + 1
+    translations, problems = load_translations(folder)
+    assert [(p.source.file, p.source.line, p.level, p.code) for p in problems] == [
+        (str(path), line, Level.WARNING, "unsafe-character")]
+    assert "U+FFFE" in problems[0].message and "U+0085" in problems[0].message and "U+009B" in problems[0].message
+    clean = load_translation(ROOT / "translations" / "en" / f"{VICTIM}.yml")
+    assert [u.text for u in translations[VICTIM].units] == [u.text for u in clean.units]
+
+
+def test_two_files_for_one_chapter_keep_the_first(tmp_path: Path):
+    folder = tmp_path / "en"
+    folder.mkdir()
+    shutil.copy(ROOT / "translations" / "en" / f"{VICTIM}.yml", folder)
+    shutil.copy(ROOT / "translations" / "en" / f"{VICTIM}.yml", folder / "copy.yml")
+    translations, problems = load_translations(folder)
+    assert [(Path(p.source.file).name, p.level) for p in problems] == [("copy.yml", Level.ERROR)]
+    assert translations[VICTIM].path.name == f"{VICTIM}.yml"
