@@ -149,16 +149,23 @@ def cmd_translate_scaffold(args: argparse.Namespace) -> int:
     if unknown:
         print(f"no such chapter: {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
+    failed = False
     for chapter in chapters:
         path = folder / f"{chapter.post.key}.yml"
-        existing = load_translation(path) if path.exists() else None
+        try:
+            existing = load_translation(path) if path.exists() else None
+        except ValueError as err:  # a file it could only partly read is never rewritten
+            for problem in getattr(err, "problems", None) or [err]:
+                print(problem, file=sys.stderr)
+            failed = True
+            continue
         tr, added = scaffold(chapter.post, existing, path)
         text = dump_translation(tr)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         if added or existing is None:
             print(f"{path}: {added} unit(s) to translate")
-    return 0
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -108,3 +108,14 @@ def test_serve_script_says_when_the_port_is_taken_and_passes_options_on():
     built = subprocess.run(["bash", str(ROOT / "scripts" / "serve.sh"), "build", "--help"], cwd=ROOT,
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0 and "--site-dir" in built.stdout  # the option reached `mkdocs build`
+
+
+def test_scaffold_leaves_an_unreadable_translation_file_alone(tmp_path: Path):
+    translations = tmp_path / "translations"
+    (translations / "en").mkdir(parents=True)
+    bad = translations / "en" / "9152.yml"
+    bad.write_text("chapter: '9152'\nunits: 5\n", encoding="utf-8")
+    done = cli("translate", "scaffold", "--translations", str(translations), "9152")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "9152.yml:2" in done.stderr
+    assert bad.read_text(encoding="utf-8") == "chapter: '9152'\nunits: 5\n"
