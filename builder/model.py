@@ -83,6 +83,8 @@ class Entry:
     author: str | None
     blocks: tuple[Block, ...]
     truncated: bool  # ended in 点击阅读全文: the dump holds an excerpt only
+    post_id: str | None = None  # the post's number on kexue.fm, where the dump says it: the strongest identity
+    url: str | None = None  # the original article's address, where the dump says it
 
 
 @dataclass

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from builder.merge import merge
-from builder.overlay import Overlay, load_overlay
-from builder.read import read_text
+from builder.model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem, Source
+from builder.overlay import Overlay, PostFact, load_overlay
+from builder.read import read_file, read_text
 from tests.conftest import FIXTURES, ROOT, run_on
 
 
@@ -66,3 +68,223 @@ def test_overlay_supplies_titles_dates_and_urls(real):
     assert by_key["6331"].title.startswith("能量视角下的GAN模型（二）")
     # archive titles are kept where the archive has one
     assert by_key["9969"].title == "幂等生成网络IGN:试图将判别和生成合二为一的GAN"
+
+
+# Identity: nothing merged away that is not the same post.
+
+MERGE = FIXTURES / "merge"
+SERIES_OPENING = "在这个系列中，我们尝试从对称的视角理解变换"
+
+
+def _read(*names: str) -> list[Entry]:
+    entries: list[Entry] = []
+    for name in names:
+        got, problems = read_file(MERGE / name, f"merge/{name}")
+        assert not problems
+        entries += got
+    return entries
+
+
+def _entry(line: int, title: str | None, *paragraphs: str, date: PartialDate | None = None,
+           name: str = "crafted.txt", **ids: str) -> Entry:
+    blocks = tuple(Block(BlockKind.PARAGRAPH, text, Source(name, line + 1 + k)) for k, text in enumerate(paragraphs))
+    return Entry(source=Source(name, line), fmt="listing", title=title, date=date, author=None, blocks=blocks,
+                 truncated=True, **ids)
+
+
+def _overlay(*matches: str) -> Overlay:
+    """One overlay record per phrase, ids 101, 102, … at posts.yml lines 3, 6, …"""
+    return Overlay(posts=[PostFact(id=str(101 + k), match=m, source=Source("editorial/posts.yml", 3 + 3 * k))
+                          for k, m in enumerate(matches)])
+
+
+def _merged(entries: list[Entry], overlay: Overlay | None = None) -> tuple[list[Post], list[Problem]]:
+    """Merge, and check the accounting every caller may rely on."""
+    posts, problems = merge(entries, overlay or Overlay())
+    placed = sorted(str(s) for p in posts for s in p.sources)
+    assert placed == sorted(str(e.source) for e in entries)  # every entry in exactly one post
+    merged = [p for p in posts if len(p.sources) > 1]
+    assert len(entries) == len(posts) + sum(len(p.sources) - 1 for p in merged)
+    assert len([x for x in problems if x.code == "merged-duplicate"]) == len(merged)
+    assert len({p.key for p in posts}) == len(posts)
+    return posts, problems
+
+
+def _codes(problems: list[Problem], code: str) -> list[Problem]:
+    return [p for p in problems if p.code == code]
+
+
+def _groups(posts: list[Post]) -> set[frozenset[str]]:
+    return {frozenset(map(str, p.sources)) for p in posts}
+
+
+def test_accounting_holds_on_the_bundled_archive(real):
+    placed = sorted(str(s) for p in real.posts for s in p.sources)
+    assert placed == sorted(str(e.source) for e in real.entries)
+    merged = [p for p in real.posts if len(p.sources) > 1]
+    assert len(real.entries) == 39
+    assert len(real.entries) == len(real.posts) + sum(len(p.sources) - 1 for p in merged)
+    assert len(_codes(real.problems, "merged-duplicate")) == len(merged) == 4
+    assert not _codes(real.problems, "kept-apart") and not _codes(real.problems, "overlay-conflict")
+
+
+def test_bundled_duplicates_merge_on_their_own_evidence_without_the_overlay(real):
+    posts, problems = _merged(list(real.entries))
+    assert _groups(posts) == _groups(real.posts)
+    reasons = sorted(p.message.rsplit("(", 1)[1] for p in _codes(problems, "merged-duplicate"))
+    assert reasons == ["same opening paragraph)"] * 2 + ["same title and opening paragraph)"] * 2
+    with_overlay = [p.message for p in real.problems if p.code == "merged-duplicate"]
+    assert all("same overlay record" in m and "posts.yml:" in m for m in with_overlay)
+
+
+def test_punctuation_only_titles_are_three_posts():
+    entries = _read("punctuation_titles.txt")
+    posts, problems = _merged(entries)
+    assert sorted(p.title for p in posts) == sorted(["？？？？", "…………", "？？"])
+    assert not _codes(problems, "merged-duplicate")
+    # Even with one opening, three explicit titles are three posts.
+    same_text = [replace(e, blocks=entries[0].blocks) for e in entries]
+    posts, _ = _merged(same_text)
+    assert len(posts) == 3
+
+
+def test_same_title_with_other_opening_and_date_is_another_post_and_keeps_its_text():
+    entries = _read("same_title.txt")
+    posts, problems = _merged(entries)
+    assert len(posts) == 2
+    for entry in entries:
+        post = next(p for p in posts if p.source == entry.source)
+        assert post.blocks == entry.blocks and post.date == entry.date
+    (apart,) = _codes(problems, "kept-apart")
+    assert apart.level == Level.INFO
+    assert "merge/same_title.txt:1" in apart.message and "merge/same_title.txt:4" in apart.message
+    # Same title and date, other opening: still two posts.
+    posts, _ = _merged([entries[0], replace(entries[1], date=entries[0].date)])
+    assert len(posts) == 2
+
+
+def test_series_parts_that_share_their_first_paragraph_stay_apart():
+    entries = _read("series_opening.txt")
+    posts, problems = _merged(entries)
+    assert sorted(p.title for p in posts) == ["变换漫谈（一）：平移", "变换漫谈（二）：旋转"]
+    assert [len(p.blocks) for p in posts] == [2, 2]
+    (apart,) = _codes(problems, "kept-apart")
+    assert "same opening paragraph, but different series numbers (1, 2)" in apart.message
+    assert not _codes(problems, "merged-duplicate")
+
+
+def test_overlay_phrase_in_two_series_parts_is_an_error_and_applies_to_neither():
+    entries = _read("series_opening.txt")
+    posts, problems = _merged(entries, _overlay(SERIES_OPENING))
+    assert len(posts) == 2
+    assert all(p.overlay_id is None for p in posts)
+    (error,) = [p for p in problems if p.level == Level.ERROR]
+    assert error.code == "overlay-conflict"
+    assert str(error.source) == "editorial/posts.yml:3"
+    assert "merge/series_opening.txt:1" in error.message and "merge/series_opening.txt:11" in error.message
+    assert "different series numbers" in error.message
+    # A phrase only one part holds still speaks for that part.
+    posts, problems = _merged(entries, _overlay("第二篇讨论旋转"))
+    assert {p.title: p.overlay_id for p in posts} == {"变换漫谈（一）：平移": None, "变换漫谈（二）：旋转": "101"}
+    assert not [p for p in problems if p.level == Level.ERROR]
+
+
+def test_listing_excerpt_joins_its_byline_by_title_or_by_opening():
+    entries = _read("two_dumps_listing.txt", "two_dumps_byline.txt")
+    posts, problems = _merged(entries)
+    assert _groups(posts) == {frozenset({"merge/two_dumps_listing.txt:1", "merge/two_dumps_byline.txt:1"}),
+                              frozenset({"merge/two_dumps_listing.txt:7", "merge/two_dumps_byline.txt:4"})}
+    by_title = {p.title: p for p in posts}
+    untitled = by_title["摘要里没有标题的那一篇"]
+    assert untitled.title_source == "archive" and untitled.date.iso() == "2021-09-14"
+    assert untitled.blocks[-1].text == "全文还有第二段，摘要里没有。"
+    assert by_title["随机游走的极限"].date.iso() == "2021-09-20"
+    messages = sorted(p.message for p in _codes(problems, "merged-duplicate"))
+    assert messages[0].endswith("(same opening paragraph)") and "two_dumps_listing.txt:1" in messages[0]
+    assert messages[1].endswith("(same title and opening paragraph)") and "two_dumps_listing.txt:7" in messages[1]
+
+
+def test_same_overlay_record_merges_entries_that_open_differently():
+    listing = _entry(1, None, "摘要的开头和全文不一样，因为抓取时丢了第一段，这里有口令短语甲乙丙。",
+                     date=PartialDate(3, 4))
+    byline = _entry(10, "一篇有标题的文章", "全文的第一段在这里，摘要里没有这一段，足够长了。",
+                    "第二段有口令短语甲乙丙。", date=PartialDate(3, 4, 2020))
+    posts, _ = _merged([listing, byline])
+    assert len(posts) == 2
+    posts, problems = _merged([listing, byline], _overlay("口令短语甲乙丙"))
+    (post,) = posts
+    assert post.key == post.overlay_id == "101"
+    (merged,) = _codes(problems, "merged-duplicate")
+    assert "same overlay record editorial/posts.yml:3" in merged.message
+
+
+def test_entry_post_id_and_url_are_the_strongest_identity():
+    a = _entry(1, None, "第一种抓取的开头段落，和另一份完全不同，但编号相同。", post_id="777")
+    b = _entry(10, "编号相同的文章", "第二种抓取的开头段落，内容也不同，足以说明问题。", post_id="777")
+    c = _entry(20, None, "第三种抓取，只有网址相同，开头段落又是另一种。", url="http://kexue.fm/archives/777/")
+    d = _entry(30, None, "第四种抓取，网址写法不同但是同一个地址，开头也不同。", url="https://kexue.fm/archives/777")
+    posts, problems = _merged([a, b, c, d])
+    assert _groups(posts) == {frozenset({"crafted.txt:1", "crafted.txt:10"}), frozenset({"crafted.txt:20",
+                                                                                          "crafted.txt:30"})}
+    messages = " ".join(p.message for p in _codes(problems, "merged-duplicate"))
+    assert "same post id 777" in messages and "same URL" in messages
+
+
+def test_different_series_numbers_never_merge():
+    opening = "这是一个系列共用的开头段落，每一篇都一字不差地重复它。"
+    two = _entry(1, "变换漫谈：2.旋转", opening, post_id="42")
+    three = _entry(10, "变换漫谈：3.旋转", opening, post_id="42")
+    posts, problems = _merged([two, three])
+    assert len(posts) == 2
+    (apart,) = _codes(problems, "kept-apart")
+    assert apart.level == Level.WARNING and "different series numbers (2, 3)" in apart.message
+    posts, problems = _merged([replace(two, post_id=None), replace(three, post_id=None)], _overlay("共用的开头段落"))
+    assert len(posts) == 2
+    (error,) = _codes(problems, "overlay-conflict")
+    assert "crafted.txt:1" in error.message and "crafted.txt:10" in error.message
+    assert "different series numbers (2, 3)" in error.message
+
+
+def test_different_full_dates_never_merge():
+    entries = _read("two_years.txt")
+    posts, problems = _merged(entries)
+    assert sorted(p.date.iso() for p in posts) == ["2020-01-05", "2021-01-05"]
+    (apart,) = _codes(problems, "kept-apart")
+    assert "different years (2020, 2021)" in apart.message
+    posts, problems = _merged(entries, _overlay("开头总是这一句"))
+    assert len(posts) == 2
+    assert _codes(problems, "overlay-conflict")[0].level == Level.ERROR
+
+
+def test_untitled_excerpt_that_fits_two_posts_stays_apart_with_a_warning():
+    entries = _read("series_opening.txt", "series_excerpt_undated.txt")
+    posts, problems = _merged(entries)
+    assert len(posts) == 3
+    assert all(len(p.sources) == 1 for p in posts)
+    (ambiguous,) = [p for p in _codes(problems, "kept-apart") if p.level == Level.WARNING]
+    assert str(ambiguous.source) == "merge/series_excerpt_undated.txt:1"
+    assert "ambiguous" in ambiguous.message
+    assert "series_opening.txt:1" in ambiguous.message and "series_opening.txt:11" in ambiguous.message
+
+
+def test_untitled_excerpt_joins_the_one_post_it_fits():
+    entries = _read("series_opening.txt", "series_excerpt_dated.txt")  # dated 19 Sep, like part two
+    posts, _ = _merged(entries)
+    assert _groups(posts) == {frozenset({"merge/series_opening.txt:1"}),
+                              frozenset({"merge/series_opening.txt:11", "merge/series_excerpt_dated.txt:1"})}
+
+
+def test_a_post_two_contradicting_entries_fit_takes_neither_whatever_the_order():
+    opening = "这一段是三份抓取共有的开头，足够长，足以认出是同一段话。"
+    titled = _entry(1, "一篇没有日期的文章", opening)
+    first = _entry(10, None, opening, date=PartialDate(9, 14, 2021))
+    second = _entry(20, None, opening, date=PartialDate(9, 14, 2022))
+    for order in ([titled, first, second], [second, first, titled], [first, titled, second]):
+        posts, problems = _merged(order)
+        assert len(posts) == 3
+        warnings = [p for p in _codes(problems, "kept-apart") if p.level == Level.WARNING]
+        assert {str(w.source) for w in warnings} == {"crafted.txt:10", "crafted.txt:20"}
+    # Without the rival, nothing contradicts: the dated excerpt joins the titled post.
+    posts, _ = _merged([titled, first])
+    (post,) = posts
+    assert post.title == "一篇没有日期的文章" and post.date.iso() == "2021-09-14"
