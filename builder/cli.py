@@ -67,6 +67,17 @@ def _summary(result: Result) -> str:
             f"{len(result.book.parts)} parts; {formulas} formulas ({times})")
 
 
+def _accounting(result: Result) -> tuple[str, bool]:
+    """Every entry read is in exactly one chapter: entries = chapters + entries merged into another."""
+    chapters = result.book.chapters()
+    merged = sum(len(c.post.sources) - 1 for c in chapters)
+    groups = sum(1 for c in chapters if len(c.post.sources) > 1)
+    ok = len(result.entries) == len(chapters) + merged
+    line = (f"accounting: {len(result.entries)} entries read = {len(chapters)} chapters + {merged} merged into "
+            f"another entry's chapter ({groups} merge(s), each listed as merged-duplicate with its reason)")
+    return (line if ok else line.replace(" = ", " ≠ ") + ": entries were lost, please report this"), ok
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     paths = _checked_paths(args)
     result = run(paths, progress=_progress(args.quiet))
@@ -90,12 +101,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     counts = Counter(p.code for p in problems)
+    accounting, balanced = _accounting(result)
     print("\n" + _summary(result))
+    print(accounting)
     if counts:
         print("findings: " + ", ".join(f"{code} {n}" for code, n in sorted(counts.items())))
     errors = [p for p in problems if p.level == Level.ERROR]
     warnings = [p for p in problems if p.level == Level.WARNING]
-    if errors:
+    if errors or not balanced:
         print(f"{len(errors)} error(s)", file=sys.stderr)
         return 1
     if args.strict and warnings:

@@ -30,6 +30,9 @@ def test_check_on_real_archive_lists_findings_and_passes_strict():
     assert done.returncode == 0, done.stdout + done.stderr
     assert "[merged-duplicate]" in done.stdout and "[lost-glyph]" in done.stdout
     assert "000_572a7b03ff7c8812.txt:119" in done.stdout
+    assert "accounting: 39 entries read = 35 chapters + 4 merged into another entry's chapter (4 merge(s)" \
+        in done.stdout
+    assert done.stdout.count("[merged-duplicate]") == 4
 
 
 def test_check_strict_fails_on_bad_dumps(tmp_path: Path):
