@@ -76,8 +76,7 @@ def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source
             problems.append(Problem(source, "suspicious-math", issue.message))
         for tex in found:
             for what in unsafe_tex(tex):
-                problems.append(Problem(source, "unsafe-tex", f"{what} in a formula: the site's MathJax drops it "
-                                        f"({tex[:60]!r})"))
+                problems.append(Problem(source, "unsafe-tex", f"{what} in the formula {tex[:60]!r}"))
     count = len(found)
     if kind == BlockKind.HEADING:
         return "## " + paragraph_markdown(segments).replace("\n", " "), count

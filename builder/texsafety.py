@@ -18,9 +18,12 @@ BUNDLED_EXTENSIONS = frozenset({
     "color", "colortbl", "empheq", "enclose", "extpfeil", "gensymb", "html", "mathtools", "mhchem",
     "newcommand", "noerrors", "noundefined", "upgreek", "unicode", "verb", "textcomp", "textmacros",
 })
-_HTML_COMMANDS = re.compile(r"\\(href|style|class|cssId|data)(?![A-Za-z])")
+_HTML_COMMANDS = re.compile(r"\\(href|style|class|cssId|mmlToken)(?![A-Za-z])")
+_BBOX_STYLE = re.compile(r"\\bbox\s*\[[^\]]*:")  # \bbox[color,padding,css]: a colon means CSS
+_DATA = re.compile(r"\\data(?![A-Za-z])")
 _REQUIRE = re.compile(r"\\require\s*\{([^{}]*)\}")
 _SAFE_URL = re.compile(r"\\href\s*\{\s*https?://", re.I)
+_DROPPED = "the site's MathJax drops it"
 
 
 def unsafe_tex(tex: str) -> list[str]:
@@ -30,9 +33,14 @@ def unsafe_tex(tex: str) -> list[str]:
         name = m.group(1)
         if name == "href" and _SAFE_URL.match(tex, m.start()):
             continue
-        found.append(f"\\{name}" + (" with a link that is not http(s)" if name == "href" else ""))
+        what = {"href": "a link that is not http(s)", "mmlToken": "MathML attributes"}.get(name, "HTML attributes")
+        found.append(f"\\{name} ({what}): {_DROPPED}")
+    if _BBOX_STYLE.search(tex):
+        found.append(f"\\bbox with CSS: {_DROPPED}")
+    if _DATA.search(tex):
+        found.append("\\data (HTML attributes; not a MathJax 3 command): shown as an error")
     for m in _REQUIRE.finditer(tex):
         name = m.group(1).strip()
         if name not in BUNDLED_EXTENSIONS:
-            found.append(f"\\require{{{name}}} (not bundled)")
+            found.append(f"\\require{{{name}}}: not bundled, refused")
     return found

@@ -155,12 +155,15 @@ def test_json_ld_is_inert_in_a_script_and_still_json():
 
 
 def test_unsafe_tex_is_named():
-    assert unsafe_tex(r"\href{javascript:alert(1)}{x}") == [r"\href with a link that is not http(s)"]
+    assert unsafe_tex(r"\href{javascript:alert(1)}{x}") == [
+        r"\href (a link that is not http(s)): the site's MathJax drops it"]
     assert unsafe_tex(r"\href{https://kexue.fm}{x}") == []
-    assert unsafe_tex(r"\style{position:fixed}{x}\cssId{a}{b}\class{c}{d}") == [r"\style", r"\cssId", r"\class"]
+    assert [w.split(" ")[0] for w in unsafe_tex(r"\style{position:fixed}{x}\cssId{a}{b}\class{c}{d}")] == [
+        r"\style", r"\cssId", r"\class"]
     assert unsafe_tex(r"\require{ams}\require{[https://evil.example]/x}") == [
-        r"\require{[https://evil.example]/x} (not bundled)"]
-    assert unsafe_tex(r"\frac{a}{b}\hrefx") == []
+        r"\require{[https://evil.example]/x}: not bundled, refused"]
+    assert len(unsafe_tex(r"\mmlToken{mi}[href='javascript:x']{m}\bbox[position:fixed]{b}\data{a=b}{c}")) == 3
+    assert unsafe_tex(r"\frac{a}{b}\hrefx\bbox[red,5px]{x}") == []
 
 
 def test_require_allow_list_is_the_one_mathjax_is_configured_with():
