@@ -9,57 +9,17 @@ must run.
 from __future__ import annotations
 
 import functools
-import http.server
-import os
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browserutil import ARTIFACTS, Watch, _pages, build_and_serve, chromium
 from tests.conftest import FIXTURES
-from tests.siteutil import build, free_port, make_project
+from tests.siteutil import make_project
 
 pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SUBPATH = "kexue-book"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-               "--disable-background-networking", "--disable-component-update"]
-
-MATH_STATE = """() => {
-  const els = [...document.querySelectorAll('.arithmatex')].filter(e => !e.closest('.kb-alt'));
-  const top = e => [...e.querySelectorAll('mjx-container')].filter(c => !c.parentElement.closest('mjx-container'));
-  return {
-    total: els.length,
-    rendered: els.filter(e => top(e).length === 1).length,
-    doubled: els.filter(e => top(e).length > 1).length,
-    nested: document.querySelectorAll('mjx-container mjx-container').length,
-    merror: document.querySelectorAll('mjx-merror').length,
-    red: document.querySelectorAll("mjx-container [style*='color: red'], mjx-container [style*='color:red']").length,
-    alt: [...document.querySelectorAll('.kb-alt .arithmatex')].filter(e => !e.querySelector('mjx-container')).length,
-  };
-}"""
-
-
-def _require_browser():
-    try:
-        from playwright.sync_api import sync_playwright  # noqa: F401
-    except ImportError:
-        reason = "Playwright is not installed (pip install -e '.[test]')"
-    else:
-        reason = None if Path(CHROMIUM).exists() else f"{CHROMIUM} not found (apt-get install chromium)"
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run in CI: {reason}")
-        pytest.skip(f"browser tests skipped: {reason}")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D401 - silence the access log
-        pass
 
 
 @functools.cache
@@ -72,66 +32,12 @@ def _served(kind: str, tmp: Path) -> tuple[str, Path]:
         dump = project / "archive" / "002_c805ef0609284980.txt"
         dump.write_text(dump.read_text(encoding="utf-8").replace("所以,本文就从VAE的角度", "所以,本文改从VAE的角度"),
                         encoding="utf-8")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/{SUBPATH}/"
-    done = build(project, root / "www" / SUBPATH, site_url=base, strict=kind == "real")
-    assert done.returncode == 0, done.stdout + done.stderr
-    handler = functools.partial(_Quiet, directory=str(root / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return base, root / "www" / SUBPATH
+    return build_and_serve(project, root, strict=kind == "real")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-class Watch:
-    """A page with every outside request blocked and every complaint recorded."""
-
-    def __init__(self, browser, width: int = 1280):
-        self.outside: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": width, "height": 900})
-        self.page.route("**/*", self._route)
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-
-    def _route(self, route):
-        url = route.request.url
-        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url) or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def math(self) -> dict:
-        self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-        self.page.evaluate("() => MathJax.startup.promise.then(() => true)")
-        return self.page.evaluate(MATH_STATE)
-
-
-def _pages(site: Path) -> list[str]:
-    out = []
-    for html in sorted(site.rglob("index.html")):
-        rel = html.parent.relative_to(site).as_posix()
-        if rel.startswith(("search", "assets", "en/search", "en/assets")):
-            continue
-        out.append("" if rel == "." else rel + "/")
-    return out
+    yield from chromium()
 
 
 def test_every_page_renders_math_once_offline(browser, tmp_path_factory):
@@ -313,4 +219,3 @@ def test_hostile_archive_never_runs_a_script(browser, tmp_path_factory):
     assert "{{ config.site_name }}" in seen_text and "!!! note" in seen_text
     assert "# 这不是标题" in seen_text
     assert watch.outside == [] and watch.errors == []
-    shutil.rmtree(ARTIFACTS / "hostile", ignore_errors=True)
