@@ -2,31 +2,29 @@
 
 The archive is text, not Markdown: a line that happens to start with ``#``,
 ``---``, ``!!!`` or ``1.``, raw HTML, or ``{{ … }}`` must show as typed.  So
-every ASCII punctuation character outside formulas is backslash-escaped
-(``pymdownx.escapeall`` makes any escape legal), and formulas are cut out
-first and emitted in the one layout ``pymdownx.arithmatex`` reads reliably:
-display math alone between blank lines, ``\\eqref`` inside ``$…$``.
+formulas are cut out first and emitted in the one layout
+``pymdownx.arithmatex`` reads reliably (display math alone between blank
+lines, ``\\eqref`` inside ``$…$``), and everything else goes through the one
+escaping rule for Markdown text, :func:`builder.escape.md_text`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .escape import md_text
+
 _ENVS = r"equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|alignat\*?|flalign\*?"
-TOKEN = re.compile(
-    r"(?P<dd>\$\$(?P<dd_body>.+?)\$\$)"
-    rf"|(?P<env>\\begin\{{(?P<env_name>{_ENVS})\}}(?P<env_body>.*?)\\end\{{(?P=env_name)\}})"
-    r"|(?P<brk>\\\[(?P<brk_body>.+?)\\\])"
-    r"|(?P<par>\\\((?P<par_body>.+?)\\\))"
-    r"|(?P<esc>\\\$)"
-    r"|(?P<d>\$(?P<d_body>(?:\\.|[^$\\])+?)\$)"
-    r"|(?P<ref>\\(?:eq)?ref\{[^{}$]*\})"
-    r"|(?P<lone>\$|\\begin\{[^}]*\}|\\end\{[^}]*\})",
-    re.S,
-)
-URL = re.compile(r"https?://[^\s<>\"'`，。；：！？、（）《》“”‘’,;{}|\\^]+", re.I)
-ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# The formula grammar, tried in this order at every '$' or '\' (first alternative wins, as in a regex
+# alternation): $$…$$, \begin{env}…\end{env}, \[…\], \(…\), \$, $…$, \ref{…}/\eqref{…}, and openers with
+# no closer ('$', \begin{…}, \end{…}), which stay text.  Bodies of $$, \[ and \( hold at least one character.
+_OPENER = re.compile(r"[$\\]")
+_ENV_OPEN = re.compile(rf"\\begin\{{({_ENVS})\}}")
+_REF = re.compile(r"\\(?:eq)?ref\{[^{}$]*\}")
+# The body of $…$: escaped characters or anything but '$' and '\'; it ends at the first unescaped '$'.
+_DOLLAR_BODY = re.compile(r"(?:\\.|[^$\\])*", re.S)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -42,45 +40,139 @@ class MathIssue:
     message: str
 
 
+class _Closers:
+    """Where the next closing delimiter of each kind is, each stretch of text searched once.
+
+    Openers are met left to right, so the searches for one closer start at (nearly) increasing
+    positions: a search that found the closer at q answers every later search that starts at or
+    before q, and one that found nothing answers every later one.  Without this memory a paragraph
+    of n unclosed openers costs n searches to its end, quadratic in its length.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.memo: dict[str, tuple[int, int]] = {}  # closer → (searched from, found at or -1)
+        self.scanned = 0  # characters searched, for tests of the linear bound
+
+    def find(self, closer: str, start: int) -> int:
+        memo = self.memo.get(closer)
+        if memo is not None:
+            origin, found = memo
+            if origin <= start and (found == -1 or found >= start):
+                return found
+            if start < origin:  # a little behind the remembered search: only the gap is new
+                self.scanned += origin - start
+                hit = self.text.find(closer, start, origin + len(closer) - 1)
+                return found if hit == -1 else hit
+        hit = self.text.find(closer, start)
+        self.scanned += (len(self.text) if hit == -1 else hit) - start
+        self.memo[closer] = (start, hit)
+        return hit
+
+
+def _tokens(text: str, closers: _Closers) -> Iterator[tuple[str, int, int, str]]:
+    """(kind, start, end, body) of every formula token, left to right, in time linear in the text.
+
+    ``body`` is the inside of ``$$``, ``\\[``, ``\\(`` and ``$`` formulas and the whole token otherwise.
+    """
+    size = len(text)
+    dollar_closes = True  # False once a $…$ body ran to the end: every later one would too
+    pos = 0
+    while (opener := _OPENER.search(text, pos)) is not None:
+        p = opener.start()
+        if text[p] == "$":
+            if text.startswith("$$", p):
+                q = closers.find("$$", p + 3)
+                if q != -1:
+                    yield "dd", p, q + 2, text[p + 2:q]
+                    pos = q + 2
+                    continue
+            if dollar_closes and p + 1 < size and text[p + 1] != "$":
+                # Backslashes pair with the next character, so a scan that found no unescaped '$'
+                # passed every later '$' as escaped: a body starting after one of them fails alike.
+                body = _DOLLAR_BODY.match(text, p + 1)
+                end = body.end() if body else p + 1  # it always matches, if only the empty string
+                closers.scanned += end - p - 1
+                if end < size and text[end] == "$":
+                    yield "d", p, end + 1, text[p + 1:end]
+                    pos = end + 1
+                    continue
+                dollar_closes = False
+            yield "lone", p, p + 1, "$"
+            pos = p + 1
+            continue
+        found = _backslash_token(text, p, closers)
+        if found is None:
+            pos = p + 1
+            continue
+        yield found
+        pos = found[2]
+
+
+def _backslash_token(text: str, p: int, closers: _Closers) -> tuple[str, int, int, str] | None:
+    """The token starting with the backslash at ``p``, if any (the grammar's order above)."""
+    env = _ENV_OPEN.match(text, p)
+    if env:
+        closer = "\\end{" + env.group(1) + "}"
+        q = closers.find(closer, env.end())
+        if q != -1:
+            return "env", p, q + len(closer), text[p:q + len(closer)]
+    for kind, opening, closing in (("brk", "\\[", "\\]"), ("par", "\\(", "\\)")):
+        if text.startswith(opening, p):
+            q = closers.find(closing, p + 3)
+            if q != -1:
+                return kind, p, q + 2, text[p + 2:q]
+    if text.startswith("\\$", p):
+        return "esc", p, p + 2, "\\$"
+    ref = _REF.match(text, p)
+    if ref:
+        return "ref", p, ref.end(), ref.group()
+    for opening in ("\\begin{", "\\end{"):
+        if text.startswith(opening, p):
+            q = closers.find("}", p + len(opening))
+            if q != -1:
+                return "lone", p, q + 1, text[p:q + 1]
+    return None
+
+
 def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
-    """Cut a paragraph into text and formulas; report what cannot be math."""
+    """Cut a paragraph into text and formulas; report what cannot be math.
+
+    Linear in the paragraph's length, whatever it holds (see ``_Closers``).
+    """
     segments: list[Segment] = []
     issues: list[MathIssue] = []
     pos = 0
-    buffer = ""
-    for m in TOKEN.finditer(text):
-        buffer += text[pos:m.start()]
-        pos = m.end()
-        kind = m.lastgroup
+    buffer: list[str] = []
+    for kind, start, end, body in _tokens(text, _Closers(text)):
+        buffer.append(text[pos:start])
+        pos = end
         if kind == "esc":
-            buffer += "$"
+            buffer.append("$")
             continue
         if kind == "lone":
-            issues.append(MathIssue(m.start(), f"unbalanced {m.group()!r}: shown as text"))
-            buffer += m.group()
+            issues.append(MathIssue(start, f"unbalanced {body!r}: shown as text"))
+            buffer.append(body)
             continue
-        if buffer:
-            segments.append(Segment("text", buffer))
-            buffer = ""
-        if kind == "dd":
-            segments.append(Segment("display", "$$\n" + m.group("dd_body").strip() + "\n$$"))
+        if any(buffer):
+            segments.append(Segment("text", "".join(buffer)))
+        buffer = []
+        if kind in ("dd", "brk"):
+            segments.append(Segment("display", "$$\n" + body.strip() + "\n$$"))
         elif kind == "env":
-            segments.append(Segment("display", m.group("env").strip()))
-        elif kind == "brk":
-            segments.append(Segment("display", "$$\n" + m.group("brk_body").strip() + "\n$$"))
+            segments.append(Segment("display", body.strip()))
         elif kind == "par":
-            segments.append(Segment("inline", m.group("par_body")))
+            segments.append(Segment("inline", body))
         elif kind == "d":
-            body = m.group("d_body")
             if len(CJK.findall(body)) > 12:
-                issues.append(MathIssue(m.start(), "inline formula holds much Chinese text: "
+                issues.append(MathIssue(start, "inline formula holds much Chinese text: "
                                         "probably an unbalanced '$'"))
             segments.append(Segment("inline", body))
         elif kind == "ref":
-            segments.append(Segment("inline", m.group("ref")))
-    buffer += text[pos:]
-    if buffer:
-        segments.append(Segment("text", buffer))
+            segments.append(Segment("inline", body))
+    buffer.append(text[pos:])
+    if any(buffer):
+        segments.append(Segment("text", "".join(buffer)))
     for seg in segments:
         if seg.kind != "text" and _unbalanced_braces(seg.value):
             issues.append(MathIssue(0, "unbalanced braces in a formula"))
@@ -100,24 +192,11 @@ def _unbalanced_braces(tex: str) -> bool:
     return depth != 0
 
 
-def escape_text(text: str) -> str:
-    """Literal text as Markdown; http(s) URLs become links, nothing else becomes markup."""
-    out = []
-    pos = 0
-    for m in URL.finditer(text):
-        url = m.group().rstrip(".:!?)]")
-        out.append(ASCII_PUNCT.sub(r"\\\1", text[pos:m.start()]))
-        out.append(f"<{url}>")
-        pos = m.start() + len(url)
-    out.append(ASCII_PUNCT.sub(r"\\\1", text[pos:]))
-    return "".join(out)
-
-
 def inline_markdown(segments: list[Segment]) -> str:
     parts = []
     for seg in segments:
         if seg.kind == "text":
-            parts.append(escape_text(seg.value))
+            parts.append(md_text(seg.value))
         else:
             body = " ".join(seg.value.split()) if seg.kind == "inline" else seg.value
             parts.append(f"${body}$")

@@ -10,25 +10,49 @@ Two scrape formats occur, sometimes in the same folder:
 One parser reads both, because the markers never collide and a messy scrape may
 mix them.  Reading never raises on bad input: it returns what it could read
 plus problems that name file and line.
+
+The archive is untrusted input (anyone can send a dump, or a link in a pull
+request): reading opens regular files only and never follows a link, removes
+code points that break page metadata, caps file, line and block sizes, and
+takes time linear in the input whatever its shape.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Block, BlockKind, Entry, Level, PartialDate, Problem, Source
+from .text import remove_unsafe
+
+# Caps on what one dump can make the builder hold and process; each cut is a warning naming file:line.
+# A dump is one scraped page, about 10 KB (the bundled ones are 8-10 KB); the whole blog saved as a
+# single file would be some 30 MB.  32 MiB lets even that through, yet bounds memory (a decoded
+# character takes up to 4 bytes, and parsing keeps a few copies).
+MAX_FILE_BYTES = 32 * 2**20
+# The longest paragraph of the bundled archive has 355 characters and the blog's longest run to a
+# few thousand.  A block is one source line, so this one cap bounds every paragraph, heading and
+# caption, far above any real one and small enough for the later stages (formulas, escaping, the
+# search index) to take at once.
+MAX_LINE_CHARS = 100_000
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 DATE_LINE = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?$")
-BYLINE = re.compile(
-    r"^By\s+(?P<author>[^|｜]+?)\s*[|｜]\s*(?P<date>\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})"
-    r"(?:\s*[|｜]\s*[\d,，]+\s*位读者)?(?:\s*[|｜]\s*引用)?(?P<rest>.*)$"
+# A byline is ``By <author> | <date> [| N位读者] [| 引用]<first paragraph>``.  The author runs to the
+# first bar (it cannot hold one), so it is cut there by hand: a pattern for it backtracked over every
+# way to split a long run of spaces.  The rest, from that bar on, is matched by this pattern.
+BARS = "|｜"
+BYLINE_TAIL = re.compile(
+    r"\s*(?P<date>\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})"
+    r"(?:\s*[|｜]\s*[\d,，]+\s*位读者)?(?:\s*[|｜]\s*引用)?"
 )
 MORE_LINE = re.compile(r"^点击阅读全文\s*(?:\.{2,}|…+|。+)?$")
 CHROME_LINES = frozenset({"最近评论", "最新评论", "热门文章", "随机文章", "友情链接", "最近文章"})
@@ -87,14 +111,63 @@ def decode(data: bytes, name: str) -> Decoded:
     return Decoded(lenient.lstrip("\ufeff"), problems)
 
 
-def normalise_lines(text: str) -> list[str]:
-    """Split on any line ending and drop what no reader sees (trailing blanks, controls)."""
+def normalise_lines(text: str, name: str = "<text>") -> tuple[list[str], list[Problem]]:
+    """Split on any line ending and drop what no reader sees, bounded and reported.
+
+    Trailing blanks and tabs go silently; controls, noncharacters and lone surrogates are removed
+    with a warning, since they once broke the front matter of the pages they reached; a line over
+    ``MAX_LINE_CHARS`` is cut with a warning, so no later stage ever sees an unbounded block.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    lines = text.split("\n")
+    problems: list[Problem] = []
+    if remove_unsafe(text)[1]:
+        removed = touched = first = 0
+        for index, line in enumerate(lines):
+            clean, offsets = remove_unsafe(line)
+            if offsets:
+                lines[index] = clean
+                removed += len(offsets)
+                touched += 1
+                first = first or index + 1
+        problems.append(Problem(Source(name, first), "unsafe-chars",
+                                f"removed {removed} control, noncharacter or lone surrogate code point(s) "
+                                f"from {touched} line(s), the first on this line"))
     out = []
-    for raw in text.split("\n"):
-        line = "".join(ch for ch in raw if ch == "\t" or unicodedata.category(ch) != "Cc")
-        out.append(line.replace("\t", " ").strip(" \u3000\u00a0\ufeff"))
-    return out
+    for number, raw in enumerate(lines, 1):
+        line = raw.replace("\t", " ").strip(" \u3000\u00a0\ufeff")
+        if len(line) > MAX_LINE_CHARS:
+            problems.append(Problem(Source(name, number), "long-line",
+                                    f"a line of {len(line):,} characters; only its first {MAX_LINE_CHARS:,} are read"))
+            line = line[:MAX_LINE_CHARS]
+        out.append(line)
+    return out, problems
+
+
+@dataclass(frozen=True)
+class Byline:
+    """The parts of a byline line the reader uses."""
+
+    author: str
+    date: str  # as written, e.g. "2020-01-02"
+    rest: str  # what follows the byline on its line: the first paragraph, glued
+
+
+def parse_byline(line: str) -> Byline | None:
+    """``By 苏剑林 | 2020-01-02 | 1位读者 | 引用…`` taken apart, in time linear in the line.
+
+    ``By``, white space, an author (anything up to the first bar), then the date and the
+    optional reader count and 引用 right after that bar.
+    """
+    if not line.startswith("By") or len(line) < 3 or not line[2].isspace():
+        return None
+    bar = min((i for i in (line.find(b) for b in BARS) if i != -1), default=-1)
+    if bar < 4:  # "By", at least one space, at least one character of author
+        return None
+    tail = BYLINE_TAIL.match(line, bar + 1)
+    if tail is None:
+        return None
+    return Byline(line[2:bar].strip(), tail.group("date"), line[tail.end():])
 
 
 def looks_like_title(line: str) -> bool:
@@ -102,7 +175,7 @@ def looks_like_title(line: str) -> bool:
         return False
     if line[-1] in CLAUSE_END or line.startswith(("$", "\\")) or URL.match(line):
         return False
-    return not (BYLINE.match(line) or DATE_LINE.match(line))
+    return not (parse_byline(line) or DATE_LINE.match(line))
 
 
 def looks_like_heading(line: str) -> bool:
@@ -145,9 +218,14 @@ def _full_date(text: str) -> PartialDate | None:
 
 
 def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
-    """Parse one decoded dump."""
-    lines = normalise_lines(text)
-    problems: list[Problem] = []
+    """Parse one decoded dump, in time linear in its length."""
+    lines, problems = normalise_lines(text, name)
+    # The next non-blank line after each line, found in one pass from the end.
+    following: list[str] = [""] * len(lines)
+    after = ""
+    for index in range(len(lines) - 1, -1, -1):
+        following[index] = after
+        after = lines[index] or after
     entries: list[Entry] = []
     draft: _Draft | None = None
     expect_title = True
@@ -166,7 +244,7 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             continue
         src = Source(name, number)
         date_match = DATE_LINE.match(line)
-        byline = BYLINE.match(line)
+        byline = parse_byline(line)
         if date_match:
             close()
             in_chrome = False
@@ -183,7 +261,7 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
                 last, last_no = draft.lines[-1]
                 # The line before a byline is the title by position, however long; only a
                 # finished sentence says the title line itself is missing.
-                if not last.endswith(("。", ".")) and not BYLINE.match(last):
+                if not last.endswith(("。", ".")) and not parse_byline(last):
                     draft.lines.pop()
                     title, title_line = last, last_no
                     if not draft.lines and draft.glued_first:
@@ -197,14 +275,14 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             if draft is not None and not draft.lines and draft.title is None and draft.date is None:
                 draft = None
             close()
-            date = _full_date(byline.group("date"))
+            date = _full_date(byline.date)
             if date is None:
-                problems.append(Problem(src, "bad-date", f"not a valid date: {byline.group('date')!r}"))
+                problems.append(Problem(src, "bad-date", f"not a valid date: {byline.date!r}"))
             if title is None:
                 problems.append(Problem(src, "missing-title", "byline without a title line before it"))
             draft = _Draft(Source(name, title_line), "byline", title=title, date=date,
-                           author=byline.group("author").strip())
-            rest = byline.group("rest").strip()
+                           author=byline.author)
+            rest = byline.rest.strip()
             if rest:
                 draft.lines.append((rest, number))
                 draft.glued_first = True
@@ -226,9 +304,8 @@ def read_text(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
             continue
         if draft is None:
             draft = _Draft(src, "listing")
-        following = next((x for x in lines[number:] if x), "")
         if expect_title and not draft.lines and draft.title is None and looks_like_title(line) \
-                and following != line:  # a line said twice is an image caption, not a title
+                and following[number - 1] != line:  # a line said twice is an image caption, not a title
             draft.title = line
             draft.source = Source(name, number) if draft.date is None else draft.source
             expect_title = False
@@ -266,31 +343,148 @@ def _finish(draft: _Draft, name: str, problems: list[Problem]) -> Entry | None:
                  author=draft.author, blocks=tuple(blocks), truncated=draft.truncated)
 
 
-def read_file(path: Path, name: str | None = None) -> tuple[list[Entry], list[Problem]]:
-    name = name or path.name
+# Reading never follows a link, never blocks on a pipe, and opens only what fstat says is a regular
+# file: the check and the read are on one descriptor, so nothing swapped in between is read.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _skipped(name: str, why: str, level: Level = Level.WARNING) -> Problem:
+    return Problem(Source(name, 1), "skipped-file", f"not read: {why}", level)
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder, though named like a dump"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return "not a regular file"
+
+
+def _read_regular(path: str, name: str, dir_fd: int | None = None) -> tuple[bytes | None, list[Problem]]:
+    """The first ``MAX_FILE_BYTES`` (and one more, to tell) of a regular file, or why it was not read."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, _OPEN_FLAGS, dir_fd=dir_fd)
     except OSError as err:
-        return [], [Problem(Source(name, 1), "unreadable", str(err), Level.ERROR)]
+        if err.errno in (errno.ELOOP, errno.EMLINK):  # O_NOFOLLOW met a link (EMLINK on BSD)
+            return None, [_skipped(name, "a symbolic link; the archive reads regular files only", Level.ERROR)]
+        return None, [Problem(Source(name, 1), "unreadable", err.strerror or str(err), Level.ERROR)]
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return None, [_skipped(name, _what(mode))]
+        try:
+            return handle.read(MAX_FILE_BYTES + 1), []
+        except OSError as err:
+            return None, [Problem(Source(name, 1), "unreadable", err.strerror or str(err), Level.ERROR)]
+
+
+def _bounded(data: bytes, name: str) -> tuple[bytes, list[Problem]]:
+    """At most ``MAX_FILE_BYTES``, cut after a whole line where there is one."""
+    if len(data) <= MAX_FILE_BYTES:
+        return data, []
+    cut = data.rfind(b"\n", 0, MAX_FILE_BYTES) + 1 or MAX_FILE_BYTES
+    data = data[:cut]
+    line = data.count(b"\n") + 1
+    return data, [Problem(Source(name, line), "large-file",
+                          f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB; read up to this line only")]
+
+
+def _read_bytes(data: bytes, name: str) -> tuple[list[Entry], list[Problem]]:
+    data, problems = _bounded(data, name)
     decoded = decode(data, name)
+    problems += decoded.problems
     if decoded.text is None:
-        return [], decoded.problems
-    entries, problems = read_text(decoded.text, name)
+        return [], problems
+    entries, found = read_text(decoded.text, name)
     if not entries:
-        problems.append(Problem(Source(name, 1), "no-entries", "no post could be read from this file"))
-    return entries, decoded.problems + problems
+        found.append(Problem(Source(name, 1), "no-entries", "no post could be read from this file"))
+    return entries, problems + found
+
+
+def read_file(path: Path, name: str | None = None) -> tuple[list[Entry], list[Problem]]:
+    """One dump, opened as the archive's are: a regular file, not through a link at its end."""
+    name = name or path.name
+    data, problems = _read_regular(str(path), name)
+    if data is None:
+        return [], problems
+    return _read_bytes(data, name)
+
+
+def _unsafe_name(name: str) -> bool:
+    """A name that would carry invisible or line-breaking characters (or undecodable bytes) into pages."""
+    return bool(remove_unsafe(name)[1]) or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
+
+
+def _link_problem(folder: Path, name: str, dir_fd: int) -> Problem:
+    """Why a symbolic link is not read; an error when it points out of the archive (it could publish a secret)."""
+    try:
+        target = os.readlink(name, dir_fd=dir_fd)
+    except OSError:
+        target = "?"
+    root = Path(os.path.realpath(folder))
+    resolved = Path(os.path.realpath(root / name))
+    if resolved != root and root not in resolved.parents:
+        return _skipped(name, f"a symbolic link to {target!r}, outside the archive folder", Level.ERROR)
+    if not resolved.exists():
+        return _skipped(name, f"a symbolic link to {target!r}, which does not exist")
+    return _skipped(name, f"a symbolic link to {target!r}; the archive reads regular files only "
+                          "(copy the file instead)")
+
+
+def _refusal(item: os.DirEntry, folder: Path, dir_fd: int) -> Problem | None:
+    """Why a listed ``*.txt`` is not even opened, or None for a regular file (opened and checked again)."""
+    name = item.name
+    if _unsafe_name(name):
+        return _skipped(repr(name)[1:-1], "the file name holds control characters, invisible characters "
+                                          "or bytes that are not UTF-8; rename it")
+    try:
+        if item.is_symlink():
+            return _link_problem(folder, name, dir_fd)
+        if not item.is_file(follow_symlinks=False):
+            return _skipped(name, _what(item.stat(follow_symlinks=False).st_mode))
+    except OSError as err:  # gone since the listing
+        return Problem(Source(name, 1), "unreadable", err.strerror or str(err), Level.ERROR)
+    return None
 
 
 def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
-    """Every ``*.txt`` dump in the folder, in name order (the order is part of the output)."""
+    """Every ``*.txt`` dump in the folder, in name order (the order is part of the output).
+
+    Only regular files directly in the folder are read.  Symbolic links are never followed, not
+    even to a file inside the archive: a checkout can hold a link to anything (``../.git/config``
+    keeps CI's access token), and a dump is never needed twice.  Links, pipes, devices, sockets,
+    folders named ``*.txt`` and names with control characters or undecodable bytes are skipped,
+    each with a ``skipped-file`` problem naming it (an error for a link out of the folder).
+    """
     entries: list[Entry] = []
     problems: list[Problem] = []
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
-    if not files:
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        return [], [Problem(Source(str(folder), 1), "no-dumps",
+                            f"cannot open the archive folder: {err.strerror or err}", Level.ERROR)]
+    read = 0
+    try:
+        with os.scandir(dir_fd) as listing:
+            dumps = sorted((item for item in listing if item.name.endswith(".txt")), key=lambda item: item.name)
+        for item in dumps:
+            refusal = _refusal(item, folder, dir_fd)
+            data, found = (None, [refusal]) if refusal else _read_regular(item.name, item.name, dir_fd)
+            problems += found
+            if data is not None:
+                read += 1
+                got, found = _read_bytes(data, item.name)
+                entries += got
+                problems += found
+    finally:
+        os.close(dir_fd)
+    if not read:
         problems.append(Problem(Source(str(folder), 1), "no-dumps", "no *.txt dumps in the archive folder",
                                 Level.ERROR))
-    for path in files:
-        got, found = read_file(path)
-        entries.extend(got)
-        problems.extend(found)
     return entries, problems

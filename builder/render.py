@@ -33,6 +33,7 @@ OTHER = {"zh": "en", "en": "zh"}
 # any real post (the longest run to about 30,000), while one absurd page cannot
 # make every reader's first search wait for megabytes of index.
 SEARCH_BUDGET = 60_000
+MATH_ISSUES_SHOWN = 3  # per block: a hostile paragraph can hold thousands of unbalanced '$'
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
@@ -72,8 +73,11 @@ def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source
     segments, issues = split_math(text)
     found = formulas(segments)
     if problems is not None:
-        for issue in issues:
+        for issue in issues[:MATH_ISSUES_SHOWN]:
             problems.append(Problem(source, "suspicious-math", issue.message))
+        if len(issues) > MATH_ISSUES_SHOWN:
+            problems.append(Problem(source, "suspicious-math",
+                                    f"… and {len(issues) - MATH_ISSUES_SHOWN} more such problem(s) in this block"))
         for tex in found:
             for what in unsafe_tex(tex):
                 problems.append(Problem(source, "unsafe-tex", f"{what} in the formula {tex[:60]!r}"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import markdown
 import pytest
 
-from builder.mathtext import escape_text, formulas, paragraph_markdown, split_math
+from builder.escape import md_text as escape_text
+from builder.mathtext import Segment, _Closers, _tokens, formulas, paragraph_markdown, split_math
 
 EXTENSIONS = ["pymdownx.arithmatex", "pymdownx.escapeall", "md_in_html", "toc"]
 CONFIG = {"pymdownx.arithmatex": {"generic": True, "smart_dollar": False, "inline_syntax": ["dollar"],
@@ -73,3 +77,87 @@ def test_urls_become_links_only_for_http():
     out = escape_text("见 https://github.com/a/b_c 与 javascript:alert(1)")
     assert "<https://github.com/a/b_c>" in out
     assert "javascript\\:alert\\(1\\)" in out
+
+
+# --- Linear time on hostile input, the same output as before on any input -----------------------------------
+
+# The tokenizer split_math used before it was made linear: one regex alternation, which searched to the end
+# of the paragraph for every opener without a closer.  It is the specification the linear one must meet.
+_ENVS = r"equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|alignat\*?|flalign\*?"
+REFERENCE = re.compile(
+    r"(?P<dd>\$\$(?P<dd_body>.+?)\$\$)"
+    rf"|(?P<env>\\begin\{{(?P<env_name>{_ENVS})\}}(?P<env_body>.*?)\\end\{{(?P=env_name)\}})"
+    r"|(?P<brk>\\\[(?P<brk_body>.+?)\\\])"
+    r"|(?P<par>\\\((?P<par_body>.+?)\\\))"
+    r"|(?P<esc>\\\$)"
+    r"|(?P<d>\$(?P<d_body>(?:\\.|[^$\\])+?)\$)"
+    r"|(?P<ref>\\(?:eq)?ref\{[^{}$]*\})"
+    r"|(?P<lone>\$|\\begin\{[^}]*\}|\\end\{[^}]*\})",
+    re.S,
+)
+
+
+def reference_tokens(text: str) -> list[tuple[str, int, int, str]]:
+    out = []
+    for m in REFERENCE.finditer(text):
+        kind = m.lastgroup
+        body = m.group(f"{kind}_body") if kind in ("dd", "brk", "par", "d") else m.group()
+        out.append((kind, m.start(), m.end(), body))
+    return out
+
+
+def tokens(text: str) -> tuple[list[tuple[str, int, int, str]], int]:
+    closers = _Closers(text)
+    return list(_tokens(text, closers)), closers.scanned
+
+
+PIECES = ["$", "$", "$$", "\\", "\\\\", "\\[", "\\]", "\\(", "\\)", "\\begin{equation}", "\\end{equation}",
+          "\\begin{equation*}", "\\end{equation*}", "\\begin{align}", "\\end{align}", "\\begin{alignat}",
+          "\\end{alignat}", "\\begin{x}", "\\begin{", "\\end{", "\\ref{a}", "\\eqref{", "\\ref{", "{", "}", "x",
+          "中文字", "\n", " ", "\\$", "a"]
+
+
+def test_tokens_agree_with_the_reference_on_random_text():
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 16)))
+        assert tokens(text)[0] == reference_tokens(text), text
+
+
+def test_tokens_agree_with_the_reference_on_the_real_archive(real):
+    blocks = [b.text for e in real.entries for b in e.blocks]
+    assert sum("$" in t for t in blocks) > 10
+    for text in blocks:
+        assert tokens(text)[0] == reference_tokens(text), text
+
+
+HOSTILE = {
+    "unclosed environment": "\\begin{equation}x",
+    "unclosed brackets and dollars": "\\[x\\(y$$z\\begin{w",
+    "unclosed end": "\\end{equation*}x\\end{x",
+    "escaped dollars after one": "$a\\$",
+    "references without a brace": "\\ref{x\\eqref{y",
+    "environments of every name": "".join(f"\\begin{{{n}{star}}}x" for n in _ENVS.replace("\\*?", "").split("|")
+                                          for star in ("", "*")),
+}
+
+
+@pytest.mark.parametrize("unit", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_paragraphs_are_scanned_a_bounded_number_of_times(unit):
+    assert tokens(unit * 20)[0] == reference_tokens(unit * 20)
+    small, large = unit * 200, unit * 800
+    _, scanned_small = tokens(small)
+    _, scanned_large = tokens(large)
+    # Each kind of closer (14 environments, $$, \], \), } and the end of $…$) is searched for at most once
+    # over any stretch of text, however many openers there are.
+    assert scanned_small <= 19 * len(small) and scanned_large <= 19 * len(large)
+    assert scanned_large <= 4.5 * scanned_small
+
+
+def test_a_long_hostile_paragraph_is_text_with_one_issue_per_opener():
+    n = 20_000  # 340,000 characters: seconds for a quadratic tokenizer, milliseconds for this one
+    segments, issues = split_math("前" + "\\begin{equation}x" * n)
+    assert segments == [Segment("text", "前" + "\\begin{equation}x" * n)]
+    assert len(issues) == n and issues[-1].offset == 1 + 17 * (n - 1)
+    segments, issues = split_math("\\[x\\(y\\ref{z" * n)
+    assert segments == [Segment("text", "\\[x\\(y\\ref{z" * n)] and issues == []
