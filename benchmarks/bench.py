@@ -4,11 +4,16 @@
     python benchmarks/bench.py --sizes 35 --runs 1    # the smoke test .ci/run uses
     python benchmarks/bench.py --long                 # article-length posts (3,000-10,000 characters)
     python benchmarks/bench.py --browser              # also time the first search result in Chromium
+    python benchmarks/bench.py --hostile              # only the hostile-input row (the default run includes it)
 
 Every figure is a median over --runs runs, in this one session, so ratios
 between the full build and its baseline (the same pages built by plain mkdocs,
 no hook, both languages in parallel as ours are) hold on a noisy machine.
 Results: benchmarks/results.json and benchmarks/results.md.
+
+The hostile-input row runs the builder (in process, nothing written) on dumps
+shaped to make a careless parser quadratic (benchmarks/hostile.py), each at 1×
+and 4× its size: the ratio of the times should be near 4, not 16.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.hostile import SHAPES, write_shape  # noqa: E402
 from builder.pipeline import Paths, run  # noqa: E402
+from builder.read import read_archive  # noqa: E402
 from builder.synth import write_archive, write_editorial  # noqa: E402
 
 PY = sys.executable
@@ -230,7 +237,44 @@ def builder_only(n: int, runs: int, tmp: Path, seed: int) -> dict:
             "builder_stages_s": {k: round(v, 3) for k, v in stages.items()}}
 
 
+def hostile_rows(runs: int, tmp: Path, scale: int = 1) -> list[dict]:
+    """Each hostile shape at ``scale`` and 4× it: medians of the reader alone and of the whole builder."""
+    editorial = write_editorial(tmp / "hostile-editorial")
+    rows = []
+    for shape in SHAPES:
+        row: dict = {"shape": shape}
+        for key, factor in (("1x", scale), ("4x", 4 * scale)):
+            archive = tmp / f"hostile-{shape}-{factor}"
+            dump = write_shape(archive, shape, factor)
+            paths = Paths(archive, editorial, tmp / "hostile-out", tmp / "hostile-translations")
+            reads, totals = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                read_archive(archive)
+                reads.append(time.perf_counter() - start)
+                totals.append(sum(run(paths, write_files=False).timings.values()))
+            row[f"bytes_{key}"] = dump.stat().st_size
+            row[f"read_s_{key}"] = round(statistics.median(reads), 4)
+            row[f"builder_s_{key}"] = round(statistics.median(totals), 4)
+            shutil.rmtree(archive)
+        row["read_ratio"] = round(row["read_s_4x"] / max(row["read_s_1x"], 1e-6), 1)
+        row["builder_ratio"] = round(row["builder_s_4x"] / max(row["builder_s_1x"], 1e-6), 1)
+        rows.append(row)
+    return rows
+
+
+def hostile_table(rows: list[dict]) -> str:
+    out = ("| hostile input | size 1× | read 1× / 4× | ratio | builder 1× / 4× | ratio |\n"
+           "|---|---|---|---|---|---|\n")
+    for r in rows:
+        out += (f"| {r['shape']} | {r['bytes_1x'] / 1024:.0f} KB | {r['read_s_1x']} / {r['read_s_4x']} s "
+                f"| {r['read_ratio']} | {r['builder_s_1x']} / {r['builder_s_4x']} s | {r['builder_ratio']} |\n")
+    return out
+
+
 def table(rows: list[dict], builder_rows: list[dict]) -> str:
+    if not rows and not builder_rows:
+        return ""
     head = ("| posts | chapters | builder CLI | mkdocs build (both languages) | baseline | ratio "
             "| builder in build | builder CLI / build | peak RSS | pages/s | index zh / en | largest page "
             "| rebuild writes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -262,27 +306,37 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--long", action="store_true", help="article-length posts")
     parser.add_argument("--browser", action="store_true", help="time the first search result at the largest size")
+    parser.add_argument("--hostile", action="store_true", help="only the hostile-input row")
+    parser.add_argument("--no-hostile", action="store_true", help="leave the hostile-input row out")
+    parser.add_argument("--hostile-scale", type=int, default=1, help="hostile input at this scale and 4× it")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    parser.add_argument("--out", help="results path without suffix (default benchmarks/results, "
+                                      "benchmarks/results-hostile with --hostile)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    rows, builder_rows = [], []
+    sizes = [] if args.hostile else [int(s) for s in args.sizes.split(",") if s]
+    only = [] if args.hostile else [int(s) for s in args.builder_only.split(",") if s]
+    rows, builder_rows, hostile = [], [], []
     with tempfile.TemporaryDirectory(prefix="kexue-bench-") as tmp:
         for n in sizes:
             print(f"… {n} posts{' (long)' if args.long else ''}", file=sys.stderr, flush=True)
             rows.append(bench_size(n, args.runs, args.long, args.browser and n == max(sizes), Path(tmp), args.seed))
             print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
-        for n in [int(s) for s in args.builder_only.split(",") if s]:
+        for n in only:
             print(f"… builder alone, {n} posts", file=sys.stderr, flush=True)
             builder_rows.append(builder_only(n, args.runs, Path(tmp), args.seed))
             print(json.dumps(builder_rows[-1]), file=sys.stderr, flush=True)
+        if args.hostile or not args.no_hostile:
+            print(f"… hostile input at {args.hostile_scale}× and {4 * args.hostile_scale}×", file=sys.stderr,
+                  flush=True)
+            hostile = hostile_rows(args.runs, Path(tmp), args.hostile_scale)
     report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "runs": args.runs,
-              "sizes": rows, "builder_only": builder_rows}
-    out = Path(args.out)
+              "sizes": rows, "builder_only": builder_rows, "hostile": hostile}
+    out = Path(args.out or ROOT / "benchmarks" / ("results-hostile" if args.hostile else "results"))
     out.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(t for t in (table(rows, builder_rows), hostile_table(hostile) if hostile else "") if t)
     out.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    out.with_suffix(".md").write_text(table(rows, builder_rows), encoding="utf-8")
-    print(table(rows, builder_rows))
+    out.with_suffix(".md").write_text(text, encoding="utf-8")
+    print(text)
     return 0
 
 
