@@ -108,3 +108,20 @@ def test_second_copy_of_a_formula_has_no_number_or_label():
 
     text = "见\\begin{equation}x\\label{eq:a}\\end{equation}与$\\eqref{eq:a}$和\\begin{align*}y\\end{align*}"
     assert unnumbered(text) == "见\\begin{equation*}x\\end{equation*}与$\\eqref{eq:a}$和\\begin{align*}y\\end{align*}"
+
+
+def test_what_one_page_gives_the_search_index_is_bounded(tmp_path: Path):
+    from builder.render import SEARCH_BUDGET
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    paragraphs = [f"第{i}段" + "长文" * 15_000 for i in range(6)]  # 6 × 30,000 characters, one post
+    (archive / "000_long.txt").write_text("长文一篇\nBy 苏剑林 | 2020-01-02 | 1位读者 | 引用开头。\n"
+                                          + "\n".join(paragraphs) + "\n", encoding="utf-8")
+    page = next(c for p, c in _pages(run_on(archive, tmp_path)).items() if "长文长文" in c)
+    kept = [p for p in paragraphs if p[:4] in page]
+    assert len(kept) == 6  # every paragraph is shown …
+    excluded = page.split('<div data-search-exclude markdown="1">')[1:]
+    indexed = sum(len(p) for p in paragraphs if not any(p[:4] in chunk for chunk in excluded))
+    assert 0 < indexed <= SEARCH_BUDGET  # … but what the index gets from it is bounded
+    assert len(excluded) >= 4
