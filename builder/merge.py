@@ -25,7 +25,7 @@ both kinds of decision.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem
 from .overlay import Overlay, PostFact
@@ -166,9 +166,8 @@ class _Groups:
         return self.find(b) in self.apart.get(self.find(a), ())
 
 
-def _body_key(entry: Entry) -> str | None:
-    """The seed of an unknown post's digest key, unchanged so that keys (and page addresses) stay."""
-    opening = _opening(entry)
+def _body_key(opening: str | None) -> str | None:
+    """The seed of an unknown post's digest key (from its ``_opening``), unchanged so that keys and addresses stay."""
     return "body:" + opening[:BODY_KEY_CHARS] if opening else None
 
 
@@ -467,7 +466,8 @@ def merge(entries: list[Entry], overlay: Overlay) -> tuple[list[Post], list[Prob
     posts = []
     used_keys: set[str] = set()
     for root, members in members_of.items():
-        post = _merge_group([entries[i] for i in members], [facts_of.get(i) for i in members], problems)
+        post = _merge_group([entries[i] for i in members], [facts_of.get(i) for i in members],
+                            [merger.openings[i] for i in members], problems)
         if len(members) > 1:
             links = groups.links[root]
             evidence = links[0][2] if len(links) == 1 else "; ".join(
@@ -476,18 +476,23 @@ def merge(entries: list[Entry], overlay: Overlay) -> tuple[list[Post], list[Prob
                                     "one post in several entries, merged: "
                                     + ", ".join(str(entries[i].source) for i in members) + f" ({evidence})",
                                     Level.INFO))
-        base, n = post.key, 0
-        while post.key in used_keys:  # two posts with one opening, or one overlay id kept apart
+        key, n = post.key, 0
+        while key in used_keys:  # two posts with one opening, or one overlay id kept apart
             n += 1
-            post.key = f"{base}-{digest(f'{n}:{post.source}')[:6]}"
-        used_keys.add(post.key)
+            key = f"{post.key}-{digest(f'{n}:{post.source}')[:6]}"
+        if key != post.key:
+            post = replace(post, key=key)
+        used_keys.add(key)
         posts.append(post)
     return posts, problems
 
 
-def _merge_group(group: list[Entry], facts: list[PostFact | None], problems: list[Problem]) -> Post:
+def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: list[str | None],
+                 problems: list[Problem]) -> Post:
+    """One post of a group's entries; ``facts`` and ``openings`` are theirs, computed once for all groups."""
     fact = next((f for f in facts if f is not None), None)  # a group holds at most one post id
-    best = max(group, key=_length)  # max keeps the first of equals: dump order decides ties
+    top = max(range(len(group)), key=lambda k: _length(group[k]))  # the first of equals: dump order decides ties
+    best = group[top]
 
     titles = [e for e in group if e.title]
     byline_titles = [e for e in titles if e.fmt == "byline"]
@@ -526,7 +531,7 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], problems: lis
                                 "only day and month are known; add the date to editorial/posts.yml"))
 
     author = next((e.author for e in group if e.author), None) or "苏剑林"
-    key = fact.id if fact else "p" + digest(_body_key(best) or key_of(title) or str(best.source), 10)
+    key = fact.id if fact else "p" + digest(_body_key(openings[top]) or key_of(title) or str(best.source), 10)
     url = fact.url if fact and fact.url else next((e.url for e in group if e.url), None)
     return Post(key=key, title=title, title_source=title_source, date=date, author=author,
                 blocks=best.blocks, truncated=any(e.truncated for e in group),

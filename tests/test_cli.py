@@ -18,21 +18,8 @@ def test_build_writes_pages_and_reports_progress(tmp_path: Path):
     done = cli("build", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "… read" in done.stderr and "… write" in done.stderr
-    assert "35 chapters" in done.stdout
-    for lang in ("zh", "en"):  # chapters, parts, cover, glossary
-        assert len(list((tmp_path / lang).rglob("*.md"))) == 35 + 8 + 1 + 1
     again = cli("build", "--out", str(tmp_path), "-q")
     assert "wrote 0," in again.stdout
-
-
-def test_check_on_real_archive_lists_findings_and_passes_strict():
-    done = cli("check", "--strict", "-q")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "[merged-duplicate]" in done.stdout and "[lost-glyph]" in done.stdout
-    assert "000_572a7b03ff7c8812.txt:119" in done.stdout
-    assert "accounting: 39 entries read = 35 chapters + 4 merged into another entry's chapter (4 merge(s)" \
-        in done.stdout
-    assert done.stdout.count("[merged-duplicate]") == 4
 
 
 def test_check_strict_fails_on_bad_dumps(tmp_path: Path):
@@ -54,8 +41,7 @@ def test_one_broken_dump_does_not_take_the_book_down(tmp_path: Path):
     done = cli("build", "--archive", str(archive), "--out", str(tmp_path / "out"), "-q")
     assert done.returncode == 1  # an error is reported as one …
     assert "005_broken.txt:1: error: [binary-file]" in done.stderr
-    assert "35 chapters" in done.stdout  # … but the book is written without the broken file
-    assert len(list((tmp_path / "out" / "zh").rglob("*.md"))) == 35 + 8 + 1 + 1
+    assert (tmp_path / "out" / "zh" / "index.md").is_file()  # … but the book is written (test_golden counts it)
 
 
 def test_check_exits_1_on_an_error_without_strict(tmp_path: Path):

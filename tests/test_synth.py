@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synth import chinese_numeral, write_archive, write_editorial
 from builder.mathtext import formulas, split_math
 from builder.pipeline import Paths, run
 from builder.place import series_of_title
-from builder.synth import chinese_numeral, write_archive, write_editorial
 
 
 @pytest.mark.parametrize("n,text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (13, "十三"), (20, "二十"),

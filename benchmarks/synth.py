@@ -5,6 +5,9 @@ of any size in both scrape formats, shaped like the real ones: sentences and
 formulas drawn from the bundled archive, series titles with Chinese and arabic
 numbers, posts repeated across dumps (a listing without year, a byline with
 one), posts without a title or without a year, excerpt or article length.
+
+It lives with the benchmark, not in the package: the book never needs it, and
+the tests that check it import it from here.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .mathtext import split_math
-from .pipeline import ROOT
-from .read import read_archive
+from builder.mathtext import split_math
+from builder.read import read_archive
+
+ROOT = Path(__file__).resolve().parent.parent  # the project: its archive is the corpus, its editorial the rules
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 CN = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
