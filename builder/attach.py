@@ -1,7 +1,8 @@
 """Stage 4: attach translations to the book, and judge them.
 
-Loads ``translations/en/*.yml`` (one file per chapter), and reports what a
-reader of the English edition would otherwise meet silently: units whose
+Loads ``translations/<lang>/*.yml`` (one file per chapter) for every translated
+edition, gives every chapter its text in every edition, and reports what a
+reader of a translated edition would otherwise meet silently: units whose
 Chinese source changed since translation (stale), units never translated,
 formulas that differ between the languages, and glossary terms rendered some
 other way.  Every finding names the translation file and line.
@@ -10,12 +11,14 @@ other way.  Every finding names the translation file and line.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
+from .editions import Editions
 from .glossary import Term
 from .mathtext import formulas, split_math
-from .model import Book, Level, Problem, Source
-from .translations import State, Translation, Unit, align, read_translation, unit_hash
+from .model import Aligned, Book, ChapterText, Level, Post, Problem, Source, State
+from .translations import Translation, Unit, align, align_title, read_translation, unit_hash
 
 
 def load_translations(folder: Path) -> tuple[dict[str, Translation], list[Problem]]:
@@ -60,59 +63,95 @@ def _where(tr: Translation, unit: Unit) -> Source:
     return Source(str(tr.path), unit.line or 1)
 
 
-def attach(book: Book, translations: dict[str, Translation], terms: list[Term]) -> list[Problem]:
+def attach(book: Book, editions: Editions, translations: dict[str, dict[str, Translation]],
+           terms: list[Term]) -> tuple[Book, list[Problem]]:
+    """The book with every chapter's text in every edition (``Chapter.texts``), and what is wrong with them.
+
+    The original edition holds the archive's text; each other edition holds, per
+    unit, its translation with its state (current, stale, missing; decided by
+    ``translations.align`` and ``align_title``, and nowhere else).  Render, the
+    CLI and ``check`` read these, never the translation files.
+    """
     problems: list[Problem] = []
     # Longer terms first, and a term inside a longer matched term is not checked again.
     ordered = sorted(terms, key=lambda t: -len(t.zh))
-    keys = set()
-    for chapter in book.chapters():
-        post = chapter.post
-        keys.add(post.key)
-        tr = translations.get(post.key)
-        if tr is None:
-            problems.append(Problem(post.source, "untranslated",
-                                    f"chapter {post.key} has no English translation file", Level.INFO))
+    parts = []
+    for part in book.parts:
+        chapters = []
+        for chapter in part.chapters:
+            post = chapter.post
+            texts = {editions.original.lang: ChapterText(
+                editions.original.lang, post.title or "", State.ORIGINAL,
+                tuple(Aligned(b, State.ORIGINAL, b.text) for b in post.blocks))}
+            for edition in editions.translated:
+                tr = translations.get(edition.lang, {}).get(post.key)
+                texts[edition.lang] = _edition_text(post, tr, edition.lang,
+                                                    ordered if edition.lang == "en" else [], problems)
+            chapters.append(replace(chapter, texts=texts))
+        parts.append(replace(part, chapters=tuple(chapters)))
+    keys = {c.post.key for c in book.chapters()}
+    for edition in editions.translated:
+        for key, tr in translations.get(edition.lang, {}).items():
+            if key not in keys:
+                problems.append(Problem(Source(str(tr.path), 1), "translation-orphan",
+                                        f"no chapter {key} in the book; the file is kept as it is", Level.INFO))
+    return replace(book, parts=tuple(parts)), problems
+
+
+def _edition_text(post: Post, tr: Translation | None, lang: str, terms: list[Term],
+                  problems: list[Problem]) -> ChapterText:
+    """One chapter in one translated edition, with findings about its translation file."""
+    units = tuple(align(post, tr))
+    title_state, title_text = align_title(post, tr)
+    title = title_text if title_state == State.CURRENT and title_text else post.title or ""
+    if tr is None:
+        problems.append(Problem(post.source, "untranslated",
+                                f"chapter {post.key} has no {lang} translation file", Level.INFO))
+        return ChapterText(lang, title, title_state, units)
+    if title_state == State.MISSING:
+        problems.append(Problem(Source(str(tr.path), 1), "untranslated", "title not translated", Level.INFO))
+    elif title_state == State.STALE:
+        assert tr.title is not None
+        problems.append(Problem(_where(tr, tr.title), "stale-translation",
+                                f"title changed: was {tr.title.source!r}, now {post.title!r}"))
+    by_hash = {u.hash: u for u in tr.units}
+    missing = 0
+    for a in units:
+        if a.state == State.MISSING:
+            missing += 1
+        elif a.state == State.STALE:
+            unit = next(u for u in tr.units if u.source == a.old_source and u.text == a.text)
+            problems.append(Problem(_where(tr, unit), "stale-translation",
+                                    f"source changed since translation: was {a.old_source!r}, "
+                                    f"now {a.block.text!r}"))
+        else:
+            problems += _judge(a, by_hash[unit_hash(a.block.text)], tr, terms)
+    if missing:
+        problems.append(Problem(Source(str(tr.path), 1), "untranslated",
+                                f"{missing} paragraph(s) of chapter {post.key} not yet translated", Level.INFO))
+    return ChapterText(lang, title, title_state, units)
+
+
+def _judge(a: Aligned, unit: Unit, tr: Translation, terms: list[Term]) -> list[Problem]:
+    """A current unit against its source: backslashes outside formulas, formula drift, glossary terms."""
+    problems = []
+    outside = "".join(seg.value for seg in split_math(unit.text)[0] if seg.kind == "text")
+    if "\\" in outside and "\\" not in "".join(
+            seg.value for seg in split_math(a.block.text)[0] if seg.kind == "text"):
+        problems.append(Problem(_where(tr, unit), "translation-backslash",
+                                "a backslash outside formulas (an escaping slip?): it is shown as typed"))
+    only_src, only_tr = formula_drift(a.block.text, unit.text)
+    if only_src or only_tr:
+        problems.append(Problem(_where(tr, unit), "formula-drift",
+                                f"formulas differ: only in Chinese {only_src}, only in English {only_tr}"))
+    checked: list[str] = []
+    for term in glossary_misses(a.block.text, unit.text, terms, unit.ignore_terms):
+        if any(term.zh in longer for longer in checked):
             continue
-        if tr.title is None or not tr.title.text.strip():
-            problems.append(Problem(Source(str(tr.path), 1), "untranslated", "title not translated", Level.INFO))
-        elif tr.title.hash != unit_hash(post.title or ""):
-            problems.append(Problem(_where(tr, tr.title), "stale-translation",
-                                    f"title changed: was {tr.title.source!r}, now {post.title!r}"))
-        missing = 0
-        by_hash = {u.hash: u for u in tr.units}
-        for a in align(post, tr):
-            if a.state == State.MISSING:
-                missing += 1
-                continue
-            if a.state == State.STALE:
-                unit = next(u for u in tr.units if u.source == a.old_source and u.text == a.text)
-                problems.append(Problem(_where(tr, unit), "stale-translation",
-                                        f"source changed since translation: was {a.old_source!r}, "
-                                        f"now {a.block.text!r}"))
-                continue
-            unit = by_hash[unit_hash(a.block.text)]
-            outside = "".join(seg.value for seg in split_math(unit.text)[0] if seg.kind == "text")
-            if "\\" in outside and "\\" not in "".join(
-                    seg.value for seg in split_math(a.block.text)[0] if seg.kind == "text"):
-                problems.append(Problem(_where(tr, unit), "translation-backslash",
-                                        "a backslash outside formulas (an escaping slip?): it is shown as typed"))
-            only_src, only_tr = formula_drift(a.block.text, unit.text)
-            if only_src or only_tr:
-                problems.append(Problem(_where(tr, unit), "formula-drift",
-                                        f"formulas differ: only in Chinese {only_src}, only in English {only_tr}"))
-            checked: list[str] = []
-            for term in glossary_misses(a.block.text, unit.text, ordered, unit.ignore_terms):
-                if any(term.zh in longer for longer in checked):
-                    continue
-                checked.append(term.zh)
-                problems.append(Problem(_where(tr, unit), "glossary",
-                                        f"{term.zh} should read {term.en!r}"
-                                        + (f" (or {', '.join(term.alt)})" if term.alt else "")))
-        if missing:
-            problems.append(Problem(Source(str(tr.path), 1), "untranslated",
-                                    f"{missing} paragraph(s) of chapter {post.key} not yet translated", Level.INFO))
-    for key, tr in translations.items():
-        if key not in keys:
-            problems.append(Problem(Source(str(tr.path), 1), "translation-orphan",
-                                    f"no chapter {key} in the book; the file is kept as it is", Level.INFO))
+        checked.append(term.zh)
+        problems.append(Problem(_where(tr, unit), "glossary",
+                                f"{term.zh} should read {term.en!r}"
+                                + (f" (or {', '.join(term.alt)})" if term.alt else "")))
     return problems
+
+

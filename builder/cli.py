@@ -11,10 +11,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .attach import load_translations
 from .model import Level
 from .pipeline import Paths, Result, run
-from .translations import State, align, dump_translation, load_translation, scaffold, unit_hash
+from .translations import State, dump_translation, load_translation, scaffold
+from .write import save
 
 
 class UsageError(Exception):
@@ -22,7 +22,7 @@ class UsageError(Exception):
 
 
 def _paths(args: argparse.Namespace) -> Paths:
-    base = Paths()
+    base = Paths.of(Path(args.project)) if args.project else Paths()
     return Paths(archive=Path(args.archive) if args.archive else base.archive,
                  editorial=Path(args.editorial) if args.editorial else base.editorial,
                  out=Path(args.out) if getattr(args, "out", None) else base.out,
@@ -118,44 +118,50 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_translate_status(args: argparse.Namespace) -> int:
+    """Coverage of every translated edition, read from the attached book (the pipeline decides every state)."""
     paths = _checked_paths(args)
     result = run(paths, languages=(), write_files=False, progress=_progress(True))
-    translations, _ = load_translations(paths.translations / "en")
-    totals = {s: 0 for s in State}
-    rows = []
-    stale_lines = []
-    for chapter in result.book.chapters():
-        post = chapter.post
-        tr = translations.get(post.key)
-        counts = {s: 0 for s in State}
-        for a in align(post, tr):
-            counts[a.state] += 1
-            if a.state == State.STALE:
-                stale_lines.append(f"  {post.key} ({a.block.source}):\n"
-                                   f"    was: {a.old_source}\n    now: {a.block.text}")
-        title_ok = bool(tr and tr.title and tr.title.text.strip() and tr.title.hash == unit_hash(post.title or ""))
-        for state, n in counts.items():
-            totals[state] += n
-        units = sum(counts.values())
-        share = 100.0 * counts[State.CURRENT] / units if units else 100.0
-        rows.append(f"{post.key:>12}  {share:6.1f} %  {counts[State.CURRENT]:3d}/{units:<3d} "
-                    f"stale {counts[State.STALE]:2d}  missing {counts[State.MISSING]:2d}  "
-                    f"title {'ok' if title_ok else 'MISSING'}  {post.title}")
-    print("\n".join(rows))
-    total = sum(totals.values())
-    share = 100.0 * totals[State.CURRENT] / total if total else 100.0
-    print(f"\ntotal: {share:.1f} % current ({totals[State.CURRENT]}/{total} units), "
-          f"{totals[State.STALE]} stale, {totals[State.MISSING]} missing")
-    if stale_lines:
-        print("\nstale units (the source changed since translation):\n" + "\n".join(stale_lines))
+    for edition in result.editions.translated:
+        totals = {s: 0 for s in State}
+        rows = []
+        stale_lines = []
+        for chapter in result.book.chapters():
+            post = chapter.post
+            text = chapter.texts[edition.lang]
+            counts = {s: 0 for s in State}
+            for a in text.units:
+                counts[a.state] += 1
+                if a.state == State.STALE:
+                    stale_lines.append(f"  {post.key} ({a.block.source}):\n"
+                                       f"    was: {a.old_source}\n    now: {a.block.text}")
+            for state, n in counts.items():
+                totals[state] += n
+            units = sum(counts.values())
+            share = 100.0 * counts[State.CURRENT] / units if units else 100.0
+            title_ok = text.title_state == State.CURRENT
+            rows.append(f"{post.key:>12}  {share:6.1f} %  {counts[State.CURRENT]:3d}/{units:<3d} "
+                        f"stale {counts[State.STALE]:2d}  missing {counts[State.MISSING]:2d}  "
+                        f"title {'ok' if title_ok else 'MISSING'}  {post.title}")
+        if len(result.editions.translated) > 1:
+            print(f"== {edition.lang} ({edition.name})")
+        print("\n".join(rows))
+        total = sum(totals.values())
+        share = 100.0 * totals[State.CURRENT] / total if total else 100.0
+        print(f"\ntotal: {share:.1f} % current ({totals[State.CURRENT]}/{total} units), "
+              f"{totals[State.STALE]} stale, {totals[State.MISSING]} missing")
+        if stale_lines:
+            print("\nstale units (the source changed since translation):\n" + "\n".join(stale_lines))
     return 0
 
 
 def cmd_translate_scaffold(args: argparse.Namespace) -> int:
     paths = _checked_paths(args)
     result = run(paths, languages=(), write_files=False, progress=_progress(True))
-    folder = paths.translations / "en"
-    folder.mkdir(parents=True, exist_ok=True)
+    langs = [e.lang for e in result.editions.translated]
+    lang = args.edition or (langs[0] if langs else None)
+    if lang not in langs:
+        raise UsageError(f"--edition {lang}: not a translated edition of editions.yml ({', '.join(langs) or 'none'})")
+    folder = paths.translations / lang
     wanted = set(args.chapters)
     chapters = [c for c in result.book.chapters() if not wanted or c.post.key in wanted]
     unknown = wanted - {c.post.key for c in chapters}
@@ -173,9 +179,7 @@ def cmd_translate_scaffold(args: argparse.Namespace) -> int:
             failed = True
             continue
         tr, added = scaffold(chapter.post, existing, path)
-        text = dump_translation(tr)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        save(folder, path.name, dump_translation(tr))
         if added or existing is None:
             print(f"{path}: {added} unit(s) to translate")
     return 1 if failed else 0
@@ -186,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", help="the project folder whose archive/, editorial/, translations/ and "
+                       "build/ are used (default: the project this builder was installed from)")
         p.add_argument("--archive", help="folder of *.txt dumps (default: archive/)")
         p.add_argument("--editorial", help="folder of editorial YAML (default: editorial/)")
         p.add_argument("--translations", help="folder of translations, one subfolder per language "
@@ -208,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     tf = tsub.add_parser("scaffold", help="add the source paragraphs that lack a unit; keeps all existing work")
     common(tf)
     tf.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
+    tf.add_argument("--edition", help="the translated edition's lang (default: the first after the original)")
     tf.set_defaults(func=cmd_translate_scaffold)
     args = parser.parse_args(argv)
     try:

@@ -6,6 +6,7 @@ these classes does I/O, so every stage can be tested on hand-made values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -87,9 +88,14 @@ class Entry:
     url: str | None = None  # the original article's address, where the dump says it
 
 
-@dataclass
+@dataclass(frozen=True)
 class Post:
-    """One post after merging every entry that shows it."""
+    """One post after merging every entry that shows it.
+
+    Frozen, like the chapters, parts and book built from it: a stage that needs
+    another value (``place`` reading the series from the title) makes a new post
+    with ``dataclasses.replace``, so the stage before keeps what it returned.
+    """
 
     key: str  # stable identity: overlay id, or a hash of the text
     title: str | None
@@ -111,34 +117,42 @@ class Post:
         return self.sources[0]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Chapter:
+    """A post at its place in a part; ``attach`` returns copies holding each edition's text."""
+
     post: Post
     slug: str  # path below the part's folder, ASCII only
     number: int  # 1-based within its part
     series_position: tuple[int, int] | None = None  # (index, count) in its series group
     role: str = "related"  # "series" or "related"
+    texts: Mapping[str, ChapterText] = field(default_factory=dict)  # edition lang → its text (stage "attach")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Part:
+    """A part of the book, its chapters in reading order."""
+
     key: str
     slug: str
     title: str
     title_en: str
     description: str
     description_en: str = ""
-    chapters: list[Chapter] = field(default_factory=list)
+    chapters: tuple[Chapter, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Book:
+    """What ``place`` makes of the posts, and every later stage reads."""
+
     title: str
     author: str
-    parts: list[Part]
+    parts: tuple[Part, ...]
 
-    def chapters(self) -> list[Chapter]:
-        return [c for p in self.parts for c in p.chapters]
+    def chapters(self) -> tuple[Chapter, ...]:
+        """Every chapter in reading order, across parts."""
+        return tuple(c for p in self.parts for c in p.chapters)
 
 
 @dataclass(frozen=True)
@@ -147,3 +161,39 @@ class OutputFile:
 
     path: str
     content: str
+
+
+class State(str, Enum):
+    """How an edition holds one unit (or title) of a chapter; decided once, in builder.translations.align."""
+
+    ORIGINAL = "original"  # the original edition: the archive's own text
+    CURRENT = "current"  # translated from the text the archive holds now
+    STALE = "stale"  # translated from an older version of it
+    MISSING = "missing"  # not translated
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """One source block and what an edition holds for it."""
+
+    block: Block
+    state: State
+    text: str | None = None  # the edition's text: the source (original), the translation (current or stale)
+    old_source: str | None = None  # for stale units: the source the text was made from
+
+    def shown(self) -> str:
+        """What the edition's page shows for it: its text when it is current, else the source."""
+        return self.text if self.state in (State.ORIGINAL, State.CURRENT) and self.text else self.block.text
+
+
+@dataclass(frozen=True)
+class ChapterText:
+    """A chapter as one edition has it: title and units, each with its state."""
+
+    lang: str
+    title: str  # the edition's title when current, else the source title
+    title_state: State
+    units: tuple[Aligned, ...]
+
+    def has_translation(self) -> bool:
+        return any(u.state == State.CURRENT for u in self.units)

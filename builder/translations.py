@@ -12,13 +12,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .model import Block, Level, Post, Problem
+from .model import Aligned, Level, Post, Problem, State
 from .text import digest
 from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 
@@ -49,22 +48,6 @@ class Translation:
 
     def by_hash(self) -> dict[str, Unit]:
         return {u.hash: u for u in self.units if u.text.strip()}
-
-
-class State(str, Enum):
-    CURRENT = "current"
-    STALE = "stale"
-    MISSING = "missing"
-
-
-@dataclass
-class Aligned:
-    """One source block and what the translation holds for it."""
-
-    block: Block
-    state: State
-    text: str | None = None  # the English text (also for stale units)
-    old_source: str | None = None  # for stale units: the source the text was made from
 
 
 class _Dumper(yaml.SafeDumper):
@@ -139,6 +122,15 @@ def dump_translation(tr: Translation) -> str:
     header = ("# English text of one chapter, aligned to the archive by paragraph.\n"
               "# Edit `text` only; `hash` and `source` record what it translates.\n")
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6)
+
+
+def align_title(post: Post, tr: Translation | None) -> tuple[State, str | None]:
+    """Whether the translation's title is current, and its text (also when stale); the one place that decides it."""
+    if tr is None or tr.title is None or not tr.title.text.strip():
+        return State.MISSING, None
+    if tr.title.hash != unit_hash(post.title or ""):
+        return State.STALE, tr.title.text
+    return State.CURRENT, tr.title.text
 
 
 def align(post: Post, tr: Translation | None) -> list[Aligned]:

@@ -276,3 +276,25 @@ def _write(files: list[OutputFile], tree: _Tree) -> WriteReport:
     if _read(MANIFEST, tree.root) != manifest:
         _replace(MANIFEST, tree.root, manifest)
     return report
+
+
+def save(folder: Path, name: str, text: str) -> bool:
+    """Write one file a person also edits (a translation scaffold), only if its content changed; True if written.
+
+    Unlike ``write`` it takes no ownership (no manifest): the file is the
+    translator's.  The same rules hold: the folder is created if missing, a link
+    at ``name`` is replaced rather than followed, the file is replaced whole and
+    gets mode 0644.
+    """
+    if "/" in name or name in ("", ".", ".."):
+        raise ValueError(f"not a file name: {name!r}")
+    folder.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    tree = _Tree(folder)
+    try:
+        if _read(name, tree.root) == data:
+            return False
+        _replace(name, tree.root, data)
+        return True
+    finally:
+        tree.close()

@@ -20,18 +20,6 @@ def _pages(result, lang="zh"):
     return {f.path: f.content for f in result.rendered[lang].files}
 
 
-def test_every_chapter_has_a_page_with_article_json_ld(real):
-    pages = _pages(real)
-    chapters = [p for p in pages if p.count("/") == 1 and not p.endswith("index.md")]
-    assert len(chapters) == 35
-    for path in chapters:
-        ld = json.loads(_front(pages[path])["jsonld"])
-        assert ld["@type"] == "Article" and ld["inLanguage"] == "zh-CN"
-        assert ld["headline"] and ld["author"]["name"] == "苏剑林"
-        assert len(ld["datePublished"]) == 10
-        assert ld["isBasedOn"].startswith("https://kexue.fm/archives/")
-
-
 def test_series_chapter_json_ld(real):
     ld = json.loads(_front(_pages(real)["diffusion/9271.md"])["jsonld"])
     assert ld["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "生成扩散模型漫谈"}
@@ -56,16 +44,6 @@ def test_missing_figure_is_marked(real):
     page = _pages(real)["nlp/9336.md"]
     assert page.count("CUR分解示意图") == 2  # the figure's label and its caption, once each
     assert 'class="kb-figure"' in page and "图片未收录" in page
-
-
-def test_cover_and_part_pages(real):
-    pages = _pages(real)
-    cover = pages["index.md"]
-    assert "苏剑林" in cover and "6 章" in cover and "2022" in cover
-    assert "(diffusion/9152.md)" in cover  # where to start
-    part = pages["diffusion/index.md"]
-    assert part.index("(9152.md)") < part.index("(9257.md)") < part.index("(9305.md)")
-    assert "2022年7月6日" in part
 
 
 def test_unknown_year_shows_day_and_month(tmp_path: Path):
@@ -125,3 +103,18 @@ def test_what_one_page_gives_the_search_index_is_bounded(tmp_path: Path):
     indexed = sum(len(p) for p in paragraphs if not any(p[:4] in chunk for chunk in excluded))
     assert 0 < indexed <= SEARCH_BUDGET  # … but what the index gets from it is bounded
     assert len(excluded) >= 4
+
+
+def test_every_class_the_stylesheet_and_script_use_is_defined_in_one_place():
+    import re
+
+    from builder.render import names
+    from tests.conftest import ROOT
+
+    defined = {v for k, v in vars(names).items() if k.isupper() and isinstance(v, str)}
+    used = set()
+    for rel in ("docs/assets/stylesheets/book.css", "docs/assets/javascripts/language.js",
+                "overrides/partials/alternate.html"):
+        used |= set(re.findall(r"(?<![\w-])kb-[a-z_-]*[a-z]", (ROOT / rel).read_text(encoding="utf-8")))
+    used -= {"kb-parallel-"}  # a storage key prefix in language.js, not a class
+    assert used <= defined, sorted(used - defined)

@@ -1,0 +1,111 @@
+"""The pages of one edition: cover, parts, chapters, glossary; each a Markdown file with its front matter."""
+
+from __future__ import annotations
+
+from ..escape import front_matter, html_text, md_text
+from ..model import Book, Chapter, Level, OutputFile, Part, Problem, Source
+from . import names
+from .body import chapter_body, has_parallel_text
+from .context import Context, Rendered, chapter_title, part_description, part_title
+from .meta import chapter_footer, chapter_header, chapter_json_ld, description, format_date
+from .nav import book_nav
+
+
+def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
+                 problems: list[Problem], units: dict[str, int]) -> tuple[str, int]:
+    body, shown, count = chapter_body(chapter, ctx, problems, units)
+    title = chapter_title(chapter, ctx)
+    meta = {
+        "title": html_text(title),
+        "description": html_text(description(shown, title)),
+        "jsonld": chapter_json_ld(chapter, ctx, path),
+        "kb": {"kind": "chapter", "key": chapter.post.key, "part": part.key, "formulas": count},
+    }
+    header = chapter_header(chapter, ctx, has_parallel_text(chapter, ctx))
+    text = front_matter(meta) + header + "\n\n" + "\n\n".join(body) + "\n\n" + chapter_footer(chapter, ctx) + "\n"
+    return text, count
+
+
+def _date_range(part: Part, ui: dict[str, str]) -> str:
+    years = sorted(c.post.date.year for c in part.chapters if c.post.date and c.post.date.year)
+    if not years:
+        return ""
+    return str(years[0]) if years[0] == years[-1] else ui["date_range"].format(start=years[0], end=years[-1])
+
+
+def part_page(part: Part, number: int, ctx: Context) -> str:
+    ui = ctx.ui
+    about = part_description(part, ctx)
+    lines = [f'<p class="{names.PART_LABEL}">{html_text(ui["part_label"].format(n=number))}</p>', "",
+             md_text(about), "", f"## {md_text(ui['chapters_heading'])}", "",
+             f'<div class="{names.TOC}" markdown="1">', ""]
+    for n, c in enumerate(part.chapters, 1):
+        date = md_text(format_date(c.post.date, ui))
+        lines.append(f"{n}. [{md_text(chapter_title(c, ctx))}]({c.slug}.md) "
+                     f'<span class="{names.TOC_DATE}">{date}</span>')
+    lines += ["", "</div>"]
+    meta = {"title": html_text(part_title(part, ctx)), "description": html_text(about),
+            "kb": {"kind": "part", "key": part.key}}
+    return front_matter(meta) + "\n".join(lines) + "\n"
+
+
+def cover_page(book: Book, ctx: Context) -> str:
+    ui = ctx.ui
+    title = ctx.local(ctx.overlay, "title")
+    author = ctx.local(ctx.overlay, "author")
+    lines = [f"# {md_text(title)}", "", f'<p class="{names.COVER_AUTHOR}">{html_text(author)}</p>', "",
+             md_text(ui["book_intro"]), "", md_text(ui["excerpt_intro"]), "",
+             f"## {md_text(ui['parts_heading'])}", "", f'<div class="{names.PARTS}" markdown="1">', ""]
+    for number, part in enumerate(book.parts, 1):
+        span = _date_range(part, ui)
+        count = ui["chapters_count"].format(n=len(part.chapters))
+        lines.append(f"{number}. [{md_text(part_title(part, ctx))}]({part.slug}/index.md) "
+                     f'<span class="{names.PARTS_COUNT}">{md_text(count)}</span>'
+                     + (f' <span class="{names.PARTS_YEARS}">{md_text(span)}</span>' if span else "")
+                     + f'<br><span class="{names.PARTS_DESC}">{md_text(part_description(part, ctx))}</span>')
+    lines += ["", "</div>"]
+    if book.parts:
+        first = book.parts[0]
+        lines += ["", f"## {md_text(ui['start_here'])}", "",
+                  f'{md_text(ui["start_with"])}[{md_text(chapter_title(first.chapters[0], ctx))}]'
+                  f"({first.slug}/{first.chapters[0].slug}.md)"]
+    meta = {"title": html_text(title), "description": html_text(ui["book_intro"][:160]), "kb": {"kind": "cover"},
+            "hide": ["navigation", "toc"]}
+    return front_matter(meta) + "\n".join(lines) + "\n"
+
+
+def glossary_page(ctx: Context) -> str:
+    """The term base: the original's term and the English one, this edition's language first."""
+    ui = ctx.ui
+    first, second = ("zh", "en") if ctx.is_original else ("en", "zh")
+    heads = {"zh": ui["glossary_zh"], "en": ui["glossary_en"]}
+    terms = sorted(ctx.glossary, key=lambda t: t.zh if ctx.is_original else t.en.casefold())
+    lines = [md_text(ui["glossary_intro"]), "", f"| {md_text(heads[first])} | {md_text(heads[second])} |",
+             "|---|---|"]
+    for t in terms:
+        cell = {"zh": t.zh, "en": t.en + (f" ({', '.join(t.alt)})" if t.alt else "")}
+        lines.append(f"| {md_text(cell[first])} | {md_text(cell[second])} |")
+    meta = {"title": html_text(ui["glossary"]), "kb": {"kind": "glossary"}}
+    return front_matter(meta) + "\n".join(lines) + "\n"
+
+
+def render(book: Book, ctx: Context) -> Rendered:
+    """Every page of one edition, and its navigation."""
+    out = Rendered()
+    out.files.append(OutputFile("index.md", cover_page(book, ctx)))
+    for number, part in enumerate(book.parts, 1):
+        out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
+        for chapter in part.chapters:
+            path = f"{part.slug}/{chapter.slug}.md"
+            text, count = chapter_page(chapter, part, ctx, path, out.problems, out.units)
+            out.formula_count += count
+            out.files.append(OutputFile(path, text))
+    if ctx.glossary:
+        out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
+    out.nav = book_nav(book, ctx, bool(ctx.glossary))
+    seen: set[str] = set()
+    for f in out.files:
+        if f.path in seen:
+            out.problems.append(Problem(Source(f.path, 1), "duplicate-page", f"two pages at {f.path}", Level.ERROR))
+        seen.add(f.path)
+    return out
