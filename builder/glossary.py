@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .overlay import Term, load_terms
 
-__all__ = ["JIEBA_FREQ", "Term", "jieba_user_dict", "load_glossary"]
+__all__ = ["JIEBA_FREQ", "Term", "jieba_dictionary", "load_glossary"]
 
 # A high frequency makes jieba keep a user term whole even inside longer runs.
 JIEBA_FREQ = 200000
@@ -23,15 +23,8 @@ def load_glossary(editorial: Path) -> list[Term]:
     return load_terms(editorial)[0]
 
 
-def jieba_user_dict(editorial: Path, build: Path) -> Path | None:
-    """Write the derived jieba dictionary (only when it changed) and return its path."""
-    terms = load_glossary(editorial)
-    if not terms:
-        return None
+def jieba_dictionary(editorial: Path) -> str:
+    """The search's jieba user dictionary derived from the glossary ("" when there are no terms)."""
     # One term per line, then its frequency: white space inside a term would split the line.
-    text = "".join(f"{t.zh} {JIEBA_FREQ} n\n" for t in terms if not any(ch.isspace() for ch in t.zh))
-    target = build / "jieba-userdict.txt"
-    build.mkdir(parents=True, exist_ok=True)
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    return target
+    return "".join(f"{t.zh} {JIEBA_FREQ} n\n" for t in load_glossary(editorial)
+                   if not any(ch.isspace() for ch in t.zh))

@@ -182,21 +182,24 @@ def load_terms(folder: Path) -> tuple[list[Term], list[Problem]]:
     return terms, problems
 
 
-def ui_keys() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The languages and the keys of each, as the ui schema lists them (the schema is the list)."""
-    ui = schema("ui")
-    return tuple(ui["properties"]), tuple(ui["$defs"]["words"]["properties"])
+def ui_keys() -> tuple[str, ...]:
+    """The keys every edition's words have, as the ui schema lists them (the schema is the list)."""
+    return tuple(schema("ui")["$defs"]["words"]["properties"])
 
 
 def _ui_words(path: Path, problems: list[Problem]) -> dict[tuple[str, str], str]:
-    languages, keys = ui_keys()
-    checked = _load(path, "ui", "ui-invalid", languages, problems)
+    keys = ui_keys()
+    checked = load_checked(path, "ui", code="ui-invalid", max_bytes=EDITORIAL_MAX_BYTES,
+                           record=lambda where: where[:2] if where else None)  # an error spoils one word
+    problems += checked.problems
+    languages = tuple(checked.data) if isinstance(checked.data, dict) else ()
     words = {(lang, key): checked.get(lang, key) for lang in languages for key in keys}
     return {where: value for where, value in words.items() if isinstance(value, str)}
 
 
-def load_ui(editorial: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """Interface words per language: a folder's ``ui.yml``, else the project's, else the key's own name.
+def load_ui(editorial: Path, languages: tuple[str, ...] = ("zh", "en")
+            ) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """Interface words for each edition's language: a folder's ``ui.yml``, else the project's, else the key's name.
 
     Each string is safe to ``.format()`` with the names the ui schema gives for its
     key (bare ``{name}`` fields only), so no word an editor writes can make the
@@ -205,9 +208,14 @@ def load_ui(editorial: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     problems: list[Problem] = []
     path = editorial / "ui.yml"
     own = _ui_words(path, problems) if path.exists() else {}
-    languages, keys = ui_keys()
+    keys = ui_keys()
     fallback: dict[tuple[str, str], str] = {}
     if len(own) < len(languages) * len(keys) and path.resolve() != BUNDLED_UI:
         fallback = _ui_words(BUNDLED_UI, problems)
+    for lang in languages:
+        if not any((lang, key) in own or (lang, key) in fallback for key in keys):
+            problems.append(Problem(Source(str(path), 1), "ui-invalid",
+                                    f"no words for the edition {lang!r}: its pages show the keys' names",
+                                    Level.ERROR))
     return {lang: {key: own.get((lang, key), fallback.get((lang, key), key)) for key in keys}
             for lang in languages}, problems

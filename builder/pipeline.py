@@ -1,4 +1,4 @@
-"""The whole pipeline in one pass, shared by the CLI and the mkdocs hook.
+"""The whole pipeline in one pass, shared by the CLI and the mkdocs plugin.
 
 read dumps → entries → merge into posts → place into a book → render pages →
 write only what changed.  Each stage is a function of the previous stage's
@@ -13,23 +13,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .attach import attach, load_translations
+from .editions import Editions, load_editions
 from .merge import merge
 from .model import Book, Entry, Level, Post, Problem
 from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .place import place
 from .read import read_archive
 from .render import Context, Rendered, render
+from .translations import Translation
 from .write import WriteReport, write
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@dataclass
+@dataclass(frozen=True)
 class Paths:
+    """The folders one run reads and writes.
+
+    A project is one folder (the CLI's ``--project``, the mkdocs configuration's
+    folder for the plugin); :meth:`of` gives its folders.  The field defaults are
+    those of the project this package was installed from, for tests and tools.
+    """
+
     archive: Path = ROOT / "archive"
     editorial: Path = ROOT / "editorial"
     out: Path = ROOT / "build" / "book"
     translations: Path = ROOT / "translations"
+
+    @classmethod
+    def of(cls, project: Path, *, archive: str = "archive", editorial: str = "editorial",
+           translations: str = "translations", build: str = "build") -> Paths:
+        return cls(project / archive, project / editorial, project / build / "book", project / translations)
 
 
 @dataclass
@@ -40,6 +54,8 @@ class Result:
     overlay: Overlay
     rendered: dict[str, Rendered]
     problems: list[Problem]
+    editions: Editions
+    ui: dict[str, dict[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
     report: dict[str, WriteReport] = field(default_factory=dict)
 
@@ -51,18 +67,18 @@ class Result:
         return None
 
 
-LANGUAGES = ("zh", "en")
 DEFAULT_SITE = "http://127.0.0.1:8000/"
 
 
-def site_urls(site_url: str | None) -> dict[str, str]:
-    """Absolute roots of both editions: Chinese at the site root, English below it at en/."""
+def site_urls(editions: Editions, site_url: str | None) -> dict[str, str]:
+    """The absolute root of every edition, from the site's URL."""
     base = (site_url or DEFAULT_SITE).rstrip("/") + "/"
-    return {"zh": base, "en": base + "en/"}
+    return {e.lang: e.root_url(base) for e in editions.all}
 
 
-def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bool = True,
+def run(paths: Paths, *, languages: tuple[str, ...] | None = None, write_files: bool = True,
         site_url: str | None = None, progress: Callable[[str], None] | None = None) -> Result:
+    """Every stage once; pages for ``languages`` (default: every edition of editorial/editions.yml)."""
     timings: dict[str, float] = {}
 
     def stage(name: str) -> None:
@@ -72,6 +88,10 @@ def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bo
 
     stage("read")
     entries, problems = read_archive(paths.archive)
+    editions, found = load_editions(paths.editorial)
+    problems += found
+    if languages is None:
+        languages = editions.langs()
     overlay, overlay_problems = load_overlay(paths.editorial)
     problems += overlay_problems
     stage("merge")
@@ -83,16 +103,23 @@ def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bo
     stage("translate")
     glossary, found = load_terms(paths.editorial)
     problems += found
-    translations, found = load_translations(paths.translations / "en")
+    translations: dict[str, dict[str, Translation]] = {}
+    for edition in editions.translated:
+        translations[edition.lang], found = load_translations(paths.translations / edition.lang)
+        problems += found
+    book, found = attach(book, editions, translations, glossary)
     problems += found
-    problems += attach(book, translations, glossary)
     stage("render")
-    ui, found = load_ui(paths.editorial)
+    ui, found = load_ui(paths.editorial, editions.langs())
     problems += found
-    urls = site_urls(site_url)
-    rendered = {lang: render(book, Context(overlay, ui[lang], lang, translations, urls, tuple(glossary),
-                                           overlay.nav_group_size))
-                for lang in languages}
+    urls = site_urls(editions, site_url)
+    rendered = {}
+    for lang in languages:
+        edition = editions.get(lang)
+        if edition is None:
+            raise ValueError(f"no edition {lang!r} in editions.yml")  # callers name editions from editions.yml
+        rendered[lang] = render(book, Context(overlay, ui[lang], edition, editions, urls, tuple(glossary),
+                                              overlay.nav_group_size))
     for r in rendered.values():
         problems += r.problems
     reports = {}
@@ -104,7 +131,7 @@ def run(paths: Paths, *, languages: tuple[str, ...] = LANGUAGES, write_files: bo
     stage("done")
     names = list(timings)
     durations = {n: timings[names[i + 1]] - timings[n] for i, n in enumerate(names[:-1])}
-    return Result(entries, posts, book, overlay, rendered, _dedupe(problems), durations, reports)
+    return Result(entries, posts, book, overlay, rendered, _dedupe(problems), editions, ui, durations, reports)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -22,7 +22,7 @@ from builder.yamldata import (
 )
 from tests.conftest import FIXTURES, ROOT
 
-SCHEMAS = ("book", "posts", "glossary", "ui", "translation")
+SCHEMAS = ("book", "posts", "glossary", "ui", "translation", "editions")
 
 
 def _write(tmp_path: Path, text: str | bytes, name: str = "f.yml") -> Path:

@@ -5,17 +5,19 @@
   // The edition's root, absolute, computed once from the first page.
   var root = new URL(config.base.replace(/\/?$/, "/"), location.href);
 
-  function twin(lang) {
+  // Each switch link carries the relative path from this edition's root to its
+  // edition's root (data-kb-path, from editorial/editions.yml); every edition
+  // uses the same page paths below its root.
+  function twin(path) {
     var rel = location.pathname.indexOf(root.pathname) === 0
       ? location.pathname.slice(root.pathname.length) : "";
-    var target = lang === "en" ? new URL("en/" + rel, root) : new URL("../" + rel, root);
-    return target.pathname + location.hash;
+    return new URL(path + rel, root).pathname + location.hash;
   }
 
   // The language switch leads to this page's twin, also after instant navigation.
   function updateSwitch() {
     document.querySelectorAll("[data-kb-twin]").forEach(function (a) {
-      a.setAttribute("href", twin(a.getAttribute("data-kb-twin")));
+      a.setAttribute("href", twin(a.getAttribute("data-kb-path") || ""));
     });
   }
 

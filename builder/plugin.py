@@ -1,0 +1,228 @@
+"""The mkdocs side: a thin plugin over the same pipeline the CLI runs.
+
+``mkdocs serve`` and ``mkdocs build`` run the builder themselves; there is no
+separate step.  The plugin (``kexue-book`` in a mkdocs configuration; its
+option ``edition`` names which edition of ``editorial/editions.yml`` that
+configuration builds, the original by default) does four things:
+
+* ``on_config``: the edition's site URL, the editions' roots and relative
+  paths for the templates (``config.extra.kb_editions``), the search's jieba
+  dictionary derived from the glossary;
+* ``on_pre_build``: one pipeline run for every edition (in the original's
+  build), or the pages handed over by that build (in another edition's,
+  see :mod:`builder.orchestrate`); the navigation;
+* ``on_files``: the generated pages and the installed MathJax as mkdocs files
+  (a hand-written page in ``docs/`` wins), then the other editions' builds
+  start, into ``<site>/<prefix>``, in parallel;
+* ``on_post_build``: a compact search index; the other editions finished.
+
+Generated pages never go into ``docs/``: a one-off build keeps them in memory,
+``mkdocs serve`` writes them to ``build/book/<lang>/`` (only when changed) so
+that a dirty reload sees unchanged files as unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from pathspec.gitignore import GitIgnoreSpec
+
+from .assets import mathjax_files
+from .editions import Edition, Editions, load_editions
+from .escape import html_text
+from .glossary import jieba_dictionary
+from .model import Level, OutputFile
+from .orchestrate import EditionJob, Prepared, Running, finish, start
+from .pipeline import DEFAULT_SITE, Paths, Result, run
+from .write import write
+
+# Archive problems are the content's, not the site's: logged outside the "mkdocs"
+# logger so that `mkdocs build --strict` judges the site, and `python -m builder
+# check --strict` judges the archive.
+log = logging.getLogger("kexue_book")
+log.propagate = False
+if not log.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(levelname)-7s -  book: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+
+JIEBA_DICT = "jieba-userdict.txt"
+
+
+class BookConfig(base.Config):
+    edition = c.Optional(c.Type(str))  # a `lang` of editorial/editions.yml; the original when unset
+    archive = c.Type(str, default="archive")
+    editorial = c.Type(str, default="editorial")
+    translations = c.Type(str, default="translations")
+    build = c.Type(str, default="build")  # generated files: build/book/<lang>/, the search dictionary
+
+
+class BookPlugin(BasePlugin[BookConfig]):
+    """State lives here, per build: the project, the edition, the pipeline's pages, the editions building."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.prepared: Prepared | None = None  # set by builder.orchestrate in another edition's process
+        self.on_disk = False
+        self.root = Path.cwd()
+        self.paths = Paths()
+        self.editions: Editions | None = None
+        self.edition: Edition | None = None
+        self.base = DEFAULT_SITE
+        self.jobs: list[EditionJob] = []
+        self.running: list[Running] = []
+        self.pages: Prepared | None = None
+        self.spent = 0.0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.on_disk = command == "serve"
+
+    def on_config(self, config: Any) -> Any:
+        start_time = time.perf_counter()
+        self.root = Path(config.config_file_path).resolve().parent
+        folder = self.root / self.config.build
+        self.paths = Paths.of(self.root, archive=self.config.archive, editorial=self.config.editorial,
+                              translations=self.config.translations, build=self.config.build)
+        editions, problems = load_editions(self.paths.editorial)
+        for problem in problems:
+            log.error(str(problem))
+        wanted = self.config.edition or editions.original.lang
+        edition = editions.get(wanted)
+        if edition is None:
+            raise PluginError(f"{config.config_file_path}: edition {wanted!r} is not in "
+                              f"{self.paths.editorial / 'editions.yml'} ({', '.join(editions.langs())})")
+        self.editions, self.edition = editions, edition
+        if edition is editions.original:  # the other editions' hand-written pages are theirs, not the original's
+            folders = [f"/{e.prefix}" for e in editions.translated]
+            patterns = list(config.exclude_docs.patterns) if config.exclude_docs else []
+            config.exclude_docs = GitIgnoreSpec(patterns + list(GitIgnoreSpec.from_lines(folders).patterns))
+        self.base = (config.site_url or DEFAULT_SITE).rstrip("/") + "/"
+        config.site_url = edition.root_url(self.base)
+        config.extra["kb_editions"] = [
+            {"lang": e.lang, "tag": e.tag, "name": e.name, "root": e.root_url(self.base),
+             "path": edition.path_to(e), "current": e.lang == edition.lang}
+            for e in editions.all]
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        terms_text = jieba_dictionary(self.paths.editorial)
+        if search is not None and terms_text:
+            write([OutputFile(JIEBA_DICT, terms_text)], folder / "search")
+            search.config.jieba_dict_user = str(folder / "search" / JIEBA_DICT)
+        self.spent = time.perf_counter() - start_time
+        return config
+
+    def on_pre_build(self, *, config: Any) -> None:
+        start_time = time.perf_counter()
+        assert self.editions is not None and self.edition is not None
+        self.jobs, self.running = [], []
+        if self.prepared is not None:
+            self.pages = self.prepared
+            log.info(f"{self.pages.lang}: {len(self.pages.files)} pages from the original edition's pipeline run")
+        else:
+            original = self.edition.lang == self.editions.original.lang
+            langs = self.editions.langs() if original else (self.edition.lang,)
+            result = run(self.paths, languages=langs, site_url=self.base, write_files=self.on_disk)
+            self._report(result)
+            spent = time.perf_counter() - start_time
+            prepared = {lang: Prepared(lang, tuple(r.files), r.nav, result.ui[lang].get("about", ""),
+                                       _summary(result, lang), spent)
+                        for lang, r in result.rendered.items()}
+            self.pages = prepared[self.edition.lang]
+            for lang in langs:
+                log.info(prepared[lang].summary)
+            for other in self.editions.all:
+                if other.lang == self.edition.lang or other.lang not in prepared:
+                    continue
+                config_file = self.root / other.config
+                if not config_file.is_file():
+                    raise PluginError(f"edition {other.lang}: its configuration {config_file} does not exist "
+                                      f"(editions.yml line {other.source.line})")
+                self.jobs.append(EditionJob(str(config_file), str(Path(config.site_dir) / other.prefix),
+                                            bool(config.strict), prepared[other.lang],
+                                            logging.getLogger("mkdocs").getEffectiveLevel()))
+        about = html_text(self.pages.about)
+        extra = [{about: "about.md"}] if about and (Path(config.docs_dir) / "about.md").exists() else []
+        config.nav = self.pages.nav + extra
+        self.spent += time.perf_counter() - start_time
+
+    def _report(self, result: Result) -> None:
+        assert self.edition is not None
+        for problem in result.problems:
+            if problem.level != Level.INFO:
+                log.warning(str(problem))
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        start_time = time.perf_counter()
+        assert self.pages is not None and self.edition is not None
+        out = self.paths.out / self.edition.lang
+        for generated in self.pages.files:
+            if files.get_file_from_path(generated.path) is not None:
+                log.warning(f"{config.docs_dir}/{generated.path} is hand-written; the generated page is not used")
+                continue
+            if self.on_disk and self.prepared is None and (out / generated.path).is_file():
+                files.append(File.generated(config, generated.path, abs_src_path=str(out / generated.path)))
+            else:
+                files.append(File.generated(config, generated.path, content=generated.content))
+        shared = self.root / "docs" / "assets"
+        if Path(config.docs_dir).resolve() != (self.root / "docs").resolve():
+            for path in sorted(shared.rglob("*")):  # every edition serves the original's assets
+                rel = "assets/" + path.relative_to(shared).as_posix()
+                if path.is_file() and files.get_file_from_path(rel) is None:
+                    files.append(File.generated(config, rel, abs_src_path=str(path)))
+        for site_path, source in mathjax_files().items():
+            files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        # mkdocs has cleaned the site folder by now: the other editions may build into it.
+        self.running = [start(job) for job in self.jobs]
+        self.spent += time.perf_counter() - start_time
+        return files
+
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """Formulas stay out of the search index: raw TeX is noise in results."""
+        return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude')
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: Any) -> None:
+        start_time = time.perf_counter()
+        _compact_search_index(Path(config.site_dir))
+        self.spent += time.perf_counter() - start_time
+        assert self.edition is not None
+        log.info(f"{self.edition.lang}: builder work in this build {self.spent:.2f} s")
+        failed = [r.job for r in self.running if finish(r) != 0]
+        self.running = []
+        if failed:
+            raise PluginError("edition(s) failed to build: " + ", ".join(
+                f"{job.prepared.lang} ({job.config_file})" for job in failed) + "; their messages are above")
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        folders = [self.paths.archive, self.paths.editorial, self.paths.translations]
+        if self.editions is not None:
+            folders += [self.root / "docs" / e.prefix for e in self.editions.translated]
+        for folder in folders:
+            if folder.exists():
+                server.watch(str(folder))
+        return server
+
+
+def _summary(result: Result, lang: str) -> str:
+    counts = {level: sum(1 for p in result.problems if p.level == level) for level in Level}
+    return (f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; "
+            f"{len(result.rendered[lang].files)} pages; {counts[Level.ERROR]} errors, "
+            f"{counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes (python -m builder check lists them)")
+
+
+def _compact_search_index(site_dir: Path) -> None:
+    """Material writes its index with every CJK character as a 6-byte \\u escape; UTF-8 takes 3."""
+    path = site_dir / "search" / "search_index.json"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
