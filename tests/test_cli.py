@@ -31,14 +31,19 @@ def test_check_strict_fails_on_bad_dumps(tmp_path: Path):
     assert lenient.returncode == 0
 
 
-def test_one_broken_dump_does_not_take_the_book_down(tmp_path: Path):
+def archive_with_broken_dumps(tmp_path: Path) -> Path:
+    """The bundled dumps plus a binary and an empty one."""
     archive = tmp_path / "archive"
     archive.mkdir()
     for f in (ROOT / "archive").glob("*.txt"):
         (archive / f.name).write_bytes(f.read_bytes())
     (archive / "005_broken.txt").write_bytes(b"\x00\x01\x02binary")
     (archive / "006_empty.txt").write_bytes(b"")
-    done = cli("build", "--archive", str(archive), "--out", str(tmp_path / "out"), "-q")
+    return archive
+
+
+def test_one_broken_dump_does_not_take_the_book_down(tmp_path: Path):
+    done = cli("build", "--archive", str(archive_with_broken_dumps(tmp_path)), "--out", str(tmp_path / "out"), "-q")
     assert done.returncode == 1  # an error is reported as one …
     assert "005_broken.txt:1: error: [binary-file]" in done.stderr
     assert (tmp_path / "out" / "zh" / "index.md").is_file()  # … but the book is written (test_golden counts it)

@@ -20,9 +20,9 @@ from builder.overlay import load_overlay, load_terms
 from builder.pipeline import run
 from builder.read import read_archive
 from tests.conftest import ROOT
-from tests.test_cli import cli
+from tests.test_cli import archive_with_broken_dumps, cli
 from tests.test_merge import _codes, _merged
-from tests.test_translations import NEIGHBOUR, VICTIM, _blocks, _copy_project
+from tests.test_translations import broken_translations
 
 
 def _front(text: str) -> dict:
@@ -99,13 +99,7 @@ def test_real_translations_are_complete_and_current(real):
 
 
 def test_a_broken_translation_costs_its_units_and_no_others(tmp_path: Path):
-    paths = _copy_project(tmp_path)
-    victim = paths.translations / "en" / f"{VICTIM}.yml"
-    victim.write_text("units: 5\n", encoding="utf-8")
-    neighbour = paths.translations / "en" / f"{NEIGHBOUR}.yml"
-    text = neighbour.read_text(encoding="utf-8")
-    neighbour.write_text(text.replace(_blocks(text)[0], "- not a unit\n"), encoding="utf-8")
-    result = run(paths, write_files=False)
+    result = run(broken_translations(tmp_path), write_files=False)
     assert result.rendered["en"].units == {"current": 165 - 5 - 1, "missing": 5 + 1}
 
 
@@ -161,13 +155,7 @@ def test_check_on_real_archive_lists_findings_and_passes_strict():
 
 
 def test_the_bundled_book_survives_a_broken_dump(tmp_path: Path):
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    for f in (ROOT / "archive").glob("*.txt"):
-        (archive / f.name).write_bytes(f.read_bytes())
-    (archive / "005_broken.txt").write_bytes(b"\x00\x01\x02binary")
-    (archive / "006_empty.txt").write_bytes(b"")
-    done = cli("build", "--archive", str(archive), "--out", str(tmp_path / "out"), "-q")
+    done = cli("build", "--archive", str(archive_with_broken_dumps(tmp_path)), "--out", str(tmp_path / "out"), "-q")
     assert "35 chapters" in done.stdout  # the book is written without the broken file
     assert len(list((tmp_path / "out" / "zh").rglob("*.md"))) == 35 + 8 + 1 + 1
 

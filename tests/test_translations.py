@@ -236,14 +236,19 @@ def test_a_broken_translation_costs_only_its_chapter_or_unit(tmp_path: Path, rea
         load_translation(folder / f"{VICTIM}.yml")  # whole or not at all: scaffold must not drop a unit
 
 
-def test_a_broken_translation_shows_as_not_yet_translated_in_the_book(tmp_path: Path):
+def broken_translations(tmp_path: Path) -> Paths:
+    """A copy of the project where one translation file has the wrong shape and another one bad unit."""
     paths = _copy_project(tmp_path)
     victim = paths.translations / "en" / f"{VICTIM}.yml"
     victim.write_text("units: 5\n", encoding="utf-8")
     neighbour = paths.translations / "en" / f"{NEIGHBOUR}.yml"
     text = neighbour.read_text(encoding="utf-8")
     neighbour.write_text(text.replace(_blocks(text)[0], "- not a unit\n"), encoding="utf-8")
-    result = run(paths, write_files=False)
+    return paths
+
+
+def test_a_broken_translation_shows_as_not_yet_translated_in_the_book(tmp_path: Path):
+    result = run(broken_translations(tmp_path), write_files=False)
     errors = [p for p in result.problems if p.level == Level.ERROR]
     assert sorted(Path(p.source.file).name for p in errors) == sorted([f"{NEIGHBOUR}.yml", f"{VICTIM}.yml"])
     en = {f.path: f.content for f in result.rendered["en"].files}
