@@ -299,3 +299,17 @@ def test_two_files_for_one_chapter_keep_the_first(tmp_path: Path):
     translations, problems = load_translations(folder)
     assert [(Path(p.source.file).name, p.level) for p in problems] == [("copy.yml", Level.ERROR)]
     assert translations[VICTIM].path.name == f"{VICTIM}.yml"
+
+
+def test_attach_gives_every_chapter_its_text_in_every_edition_and_returns_a_new_book(real):
+    book = real.book
+    for chapter in book.chapters():
+        zh, en = chapter.texts["zh"], chapter.texts["en"]
+        assert zh.title == chapter.post.title and zh.title_state == State.ORIGINAL
+        assert [u.block for u in zh.units] == [u.block for u in en.units] == list(chapter.post.blocks)
+        assert all(u.state == State.ORIGINAL and u.text == u.block.text for u in zh.units)
+        assert all(u.shown() == (u.text if u.state == State.CURRENT else u.block.text) for u in en.units)
+    again, _ = attach(book, DEFAULT_EDITIONS, {"en": {}}, [])
+    assert again is not book and book.chapters()[0].texts["en"].title_state == State.CURRENT  # input unchanged
+    assert {u.state for c in again.chapters() for u in c.texts["en"].units} == {State.MISSING}
+    assert all(c.texts["en"].title == c.post.title for c in again.chapters())  # untranslated: the original title
