@@ -36,7 +36,6 @@ class Prepared:
     nav: list[Any]
     about: str  # the navigation's label for docs/about.md, in this edition's words
     summary: str  # one line for the log: chapters, entries, problems
-    spent: float = 0.0  # the pipeline's own time, for the builder's account
 
 
 @dataclass(frozen=True)

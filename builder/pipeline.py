@@ -15,7 +15,7 @@ from pathlib import Path
 from .attach import attach, load_translations
 from .editions import Editions, load_editions
 from .merge import merge
-from .model import Book, Entry, Level, Post, Problem
+from .model import Book, Entry, Post, Problem
 from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .place import place
 from .read import read_archive
@@ -59,13 +59,6 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     report: dict[str, WriteReport] = field(default_factory=dict)
 
-    def worst(self) -> Level | None:
-        levels = {p.level for p in self.problems}
-        for level in (Level.ERROR, Level.WARNING, Level.INFO):
-            if level in levels:
-                return level
-        return None
-
 
 DEFAULT_SITE = "http://127.0.0.1:8000/"
 
@@ -76,9 +69,14 @@ def site_urls(editions: Editions, site_url: str | None) -> dict[str, str]:
     return {e.lang: e.root_url(base) for e in editions.all}
 
 
-def run(paths: Paths, *, languages: tuple[str, ...] | None = None, write_files: bool = True,
-        site_url: str | None = None, progress: Callable[[str], None] | None = None) -> Result:
-    """Every stage once; pages for ``languages`` (default: every edition of editorial/editions.yml)."""
+def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str, ...] | None = None,
+        write_files: bool = True, site_url: str | None = None,
+        progress: Callable[[str], None] | None = None) -> Result:
+    """Every stage once; pages for ``languages`` (default: every edition).
+
+    ``editions`` are read from ``editorial/editions.yml`` unless the caller has
+    them already (the plugin reads and reports them when mkdocs loads its config).
+    """
     timings: dict[str, float] = {}
 
     def stage(name: str) -> None:
@@ -88,8 +86,9 @@ def run(paths: Paths, *, languages: tuple[str, ...] | None = None, write_files: 
 
     stage("read")
     entries, problems = read_archive(paths.archive)
-    editions, found = load_editions(paths.editorial)
-    problems += found
+    if editions is None:
+        editions, found = load_editions(paths.editorial)
+        problems += found
     if languages is None:
         languages = editions.langs()
     overlay, overlay_problems = load_overlay(paths.editorial)

@@ -131,11 +131,13 @@ class BookPlugin(BasePlugin[BookConfig]):
         else:
             original = self.edition.lang == self.editions.original.lang
             langs = self.editions.langs() if original else (self.edition.lang,)
-            result = run(self.paths, languages=langs, site_url=self.base, write_files=self.on_disk)
-            self._report(result)
-            spent = time.perf_counter() - start_time
+            result = run(self.paths, editions=self.editions, languages=langs, site_url=self.base,
+                         write_files=self.on_disk)
+            for problem in result.problems:
+                if problem.level != Level.INFO:
+                    log.warning(str(problem))
             prepared = {lang: Prepared(lang, tuple(r.files), r.nav, result.ui[lang].get("about", ""),
-                                       _summary(result, lang), spent)
+                                       _summary(result, lang))
                         for lang, r in result.rendered.items()}
             self.pages = prepared[self.edition.lang]
             for lang in langs:
@@ -154,12 +156,6 @@ class BookPlugin(BasePlugin[BookConfig]):
         extra = [{about: "about.md"}] if about and (Path(config.docs_dir) / "about.md").exists() else []
         config.nav = self.pages.nav + extra
         self.spent += time.perf_counter() - start_time
-
-    def _report(self, result: Result) -> None:
-        assert self.edition is not None
-        for problem in result.problems:
-            if problem.level != Level.INFO:
-                log.warning(str(problem))
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         start_time = time.perf_counter()
