@@ -44,16 +44,49 @@ class Problem:
 class BlockKind(str, Enum):
     PARAGRAPH = "paragraph"
     HEADING = "heading"
-    FIGURE = "figure"  # a caption whose image the archive does not hold
+    FIGURE = "figure"  # a caption whose image the archive does not hold (dumps)
+    LIST_ITEM = "list_item"  # one item of a list; consecutive items form one list
+    QUOTE = "quote"  # a paragraph inside a blockquote
+    TABLE = "table"  # the whole table, as canonical Markdown (one row a line)
+    CODE = "code"  # a code block: text is the code, info its language
+    MATH = "math"  # a display formula standing alone, with its delimiters
+    IMAGE = "image"  # text is the alt text, info the image's URL
+    FOOTNOTE = "footnote"  # a footnote's text, info its label
+    RULE = "rule"  # a thematic break
+
+
+class Markup(str, Enum):
+    """How a block's text is to be read; decided by the reader, kept by every later stage.
+
+    PLAIN text shows as typed: only formulas (``$…$``, ``\\(…\\)``, environments) and bare
+    http(s) URLs are recognised (the dump formats and the plain-text pages).  MARKDOWN text is
+    the canonical inline Markdown an article reader writes: escaped text plus emphasis, code
+    spans, links, images and ``$…$`` formulas, re-parsed by the renderer with HTML turned off.
+    """
+
+    PLAIN = "plain"
+    MARKDOWN = "markdown"
+
+
+UNTRANSLATED_KINDS = frozenset({BlockKind.CODE, BlockKind.MATH, BlockKind.RULE})
 
 
 @dataclass(frozen=True)
 class Block:
-    """One unit of a post's body, as the archive gives it (one source line)."""
+    """One unit of a post's body: a translation unit, with the file:line it came from."""
 
     kind: BlockKind
     text: str
     source: Source
+    markup: Markup = Markup.PLAIN
+    level: int = 0  # heading level (1-6); list depth (0 = top level); quote depth
+    ordered: bool = False  # an item of a numbered list
+    info: str = ""  # CODE: language; IMAGE: URL; FOOTNOTE: label; LIST_ITEM: its number when ordered
+
+    @property
+    def translatable(self) -> bool:
+        """Code, display formulas and rules read the same in every edition."""
+        return self.kind not in UNTRANSLATED_KINDS
 
 
 @dataclass(frozen=True)
@@ -86,6 +119,9 @@ class Entry:
     truncated: bool  # ended in 点击阅读全文: the dump holds an excerpt only
     post_id: str | None = None  # the post's number on kexue.fm, where the dump says it: the strongest identity
     url: str | None = None  # the original article's address, where the dump says it
+    category: str | None = None  # the blog's category (分类), from an article page
+    tags: tuple[str, ...] = ()  # the blog's tags (标签), from an article page
+    complete: bool = False  # a whole article page (not an excerpt or a listing): its text wins a merge
 
 
 @dataclass(frozen=True)
@@ -107,6 +143,9 @@ class Post:
     sources: tuple[Source, ...]  # every entry merged into this post
     url: str | None = None
     overlay_id: str | None = None
+    post_id: str | None = None  # the post's number on kexue.fm, when any entry knew it
+    category: str | None = None
+    tags: tuple[str, ...] = ()
     series: str | None = None
     series_number: int | None = None
     part_hint: str | None = None  # part named by the overlay, if any
