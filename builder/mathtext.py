@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .escape import md_text
 
-_ENVS = r"equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|alignat\*?|flalign\*?"
+# Any environment: MathJax (processEnvironments) typesets \begin{array}, \begin{cases}… outside delimiters too.
+_ENVS = r"[A-Za-z]{1,30}\*?"
 # The formula grammar, tried in this order at every '$' or '\' (first alternative wins, as in a regex
 # alternation): $$…$$, \begin{env}…\end{env}, \[…\], \(…\), \$, $…$, \ref{…}/\eqref{…}, and openers with
 # no closer ('$', \begin{…}, \end{…}), which stay text.  Bodies of $$, \[ and \( hold at least one character.
@@ -38,6 +39,11 @@ class Segment:
 class MathIssue:
     offset: int
     message: str
+
+
+# Kinds of closer one paragraph may search for: every environment name is one, so a paragraph of a
+# thousand differently named \begin{…} without an end would otherwise be searched a thousand times.
+MAX_CLOSERS = 24
 
 
 class _Closers:
@@ -112,7 +118,7 @@ def _tokens(text: str, closers: _Closers) -> Iterator[tuple[str, int, int, str]]
 def _backslash_token(text: str, p: int, closers: _Closers) -> tuple[str, int, int, str] | None:
     """The token starting with the backslash at ``p``, if any (the grammar's order above)."""
     env = _ENV_OPEN.match(text, p)
-    if env:
+    if env and (len(closers.memo) < MAX_CLOSERS or "\\end{" + env.group(1) + "}" in closers.memo):
         closer = "\\end{" + env.group(1) + "}"
         q = closers.find(closer, env.end())
         if q != -1:
@@ -153,6 +159,10 @@ def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
         if kind == "lone":
             issues.append(MathIssue(start, f"unbalanced {body!r}: shown as text"))
             buffer.append(body)
+            continue
+        if kind == "dd" and not body.strip("$ \n"):  # a run of dollar signs is no formula
+            issues.append(MathIssue(start, "a run of '$' signs: shown as text"))
+            buffer.append(text[start:end])
             continue
         if any(buffer):
             segments.append(Segment("text", "".join(buffer)))

@@ -19,16 +19,20 @@ takes time linear in the input whatever its shape.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import errno
+import multiprocessing
 import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .model import Block, BlockKind, Entry, Level, PartialDate, Problem, Source
+from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
+from .readers import article_md, article_text
+from .texfix import restore_delimiters
 from .text import remove_unsafe
 
 # Caps on what one dump can make the builder hold and process; each cut is a warning naming file:line.
@@ -111,7 +115,7 @@ def decode(data: bytes, name: str) -> Decoded:
     return Decoded(lenient.lstrip("\ufeff"), problems)
 
 
-def normalise_lines(text: str, name: str = "<text>") -> tuple[list[str], list[Problem]]:
+def normalise_lines(text: str, name: str = "<text>", *, keep_indent: bool = False) -> tuple[list[str], list[Problem]]:
     """Split on any line ending and drop what no reader sees, bounded and reported.
 
     Trailing blanks and tabs go silently; controls, noncharacters and lone surrogates are removed
@@ -135,7 +139,8 @@ def normalise_lines(text: str, name: str = "<text>") -> tuple[list[str], list[Pr
                                 f"from {touched} line(s), the first on this line"))
     out = []
     for number, raw in enumerate(lines, 1):
-        line = raw.replace("\t", " ").strip(" \u3000\u00a0\ufeff")
+        line = (raw.rstrip(" \t\u3000\u00a0\ufeff") if keep_indent
+                else raw.replace("\t", " ").strip(" \u3000\u00a0\ufeff"))
         if len(line) > MAX_LINE_CHARS:
             problems.append(Problem(Source(name, number), "long-line",
                                     f"a line of {len(line):,} characters; only its first {MAX_LINE_CHARS:,} are read"))
@@ -401,10 +406,49 @@ def _read_bytes(data: bytes, name: str) -> tuple[list[Entry], list[Problem]]:
     problems += decoded.problems
     if decoded.text is None:
         return [], problems
-    entries, found = read_text(decoded.text, name)
+    entries, found = read_document(decoded.text, name)
     if not entries:
         found.append(Problem(Source(name, 1), "no-entries", "no post could be read from this file"))
     return entries, problems + found
+
+
+# The article readers, tried in this order; a text none of them recognises is read as a dump.
+READERS = (article_md, article_text)
+
+
+def read_document(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
+    """One decoded file, by the reader that recognises its content (the dump reader when none does)."""
+    for reader in READERS:
+        if reader.recognise(text):
+            lines, problems = normalise_lines(text, name, keep_indent=True)
+            entries, found = reader.read("\n".join(lines), name)
+            return [_restored(e, found) for e in entries], problems + found
+    return read_text(text, name)
+
+
+RESTORED_KINDS = (BlockKind.PARAGRAPH, BlockKind.QUOTE, BlockKind.LIST_ITEM)
+LOST_SHOWN = 3  # per block
+
+
+def _restored(entry: Entry, problems: list[Problem]) -> Entry:
+    """A plain-text page's paragraphs with the formula delimiters the scrape lost put back where unambiguous."""
+    blocks = []
+    count = 0
+    for block in entry.blocks:
+        if block.markup == Markup.PLAIN and block.kind in RESTORED_KINDS:
+            text, lost = restore_delimiters(block.text)
+            if text != block.text:
+                count += 1
+                block = replace(block, text=text)
+            for found in lost[:LOST_SHOWN]:
+                problems.append(Problem(block.source, "math-lost-delimiters",
+                                        f"TeX outside any formula, left as text ({found.reason}): {found.snippet!r}"))
+        blocks.append(block)
+    if count:
+        problems.append(Problem(entry.source, "math-restored",
+                                f"formula delimiters the scrape lost were put back in {count} paragraph(s)",
+                                Level.INFO))
+    return replace(entry, blocks=tuple(blocks))
 
 
 def read_file(path: Path, name: str | None = None) -> tuple[list[Entry], list[Problem]]:
@@ -421,10 +465,10 @@ def _unsafe_name(name: str) -> bool:
     return bool(remove_unsafe(name)[1]) or any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name)
 
 
-def _link_problem(folder: Path, name: str, dir_fd: int) -> Problem:
+def _link_problem(folder: Path, item: str, dir_fd: int, name: str) -> Problem:
     """Why a symbolic link is not read; an error when it points out of the archive (it could publish a secret)."""
     try:
-        target = os.readlink(name, dir_fd=dir_fd)
+        target = os.readlink(item, dir_fd=dir_fd)
     except OSError:
         target = "?"
     root = Path(os.path.realpath(folder))
@@ -437,15 +481,14 @@ def _link_problem(folder: Path, name: str, dir_fd: int) -> Problem:
                           "(copy the file instead)")
 
 
-def _refusal(item: os.DirEntry, folder: Path, dir_fd: int) -> Problem | None:
-    """Why a listed ``*.txt`` is not even opened, or None for a regular file (opened and checked again)."""
-    name = item.name
-    if _unsafe_name(name):
+def _refusal(item: os.DirEntry, folder: Path, dir_fd: int, name: str) -> Problem | None:
+    """Why a listed page file is not even opened, or None for a regular file (opened and checked again)."""
+    if _unsafe_name(item.name):
         return _skipped(repr(name)[1:-1], "the file name holds control characters, invisible characters "
                                           "or bytes that are not UTF-8; rename it")
     try:
         if item.is_symlink():
-            return _link_problem(folder, name, dir_fd)
+            return _link_problem(folder, item.name, dir_fd, name)
         if not item.is_file(follow_symlinks=False):
             return _skipped(name, _what(item.stat(follow_symlinks=False).st_mode))
     except OSError as err:  # gone since the listing
@@ -453,38 +496,111 @@ def _refusal(item: os.DirEntry, folder: Path, dir_fd: int) -> Problem | None:
     return None
 
 
-def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
-    """Every ``*.txt`` dump in the folder, in name order (the order is part of the output).
+# Files the archive's readers take; anything else in the archive (images, notes) is left alone.
+SUFFIXES = (".txt", ".md", ".markdown")
+SKIPPED_FOLDERS = frozenset({"images"})  # archive/images/ holds the posts' pictures, not pages
+MAX_DEPTH = 12
+MAX_FILES = 100_000
 
-    Only regular files directly in the folder are read.  Symbolic links are never followed, not
-    even to a file inside the archive: a checkout can hold a link to anything (``../.git/config``
-    keeps CI's access token), and a dump is never needed twice.  Links, pipes, devices, sockets,
-    folders named ``*.txt`` and names with control characters or undecodable bytes are skipped,
-    each with a ``skipped-file`` problem naming it (an error for a link out of the folder).
+
+def _listing(dir_fd: int) -> tuple[list[os.DirEntry], list[os.DirEntry], list[os.DirEntry]]:
+    """A folder's page files, subfolders and other links, each in name order (the order is part of the output)."""
+    with os.scandir(dir_fd) as listing:
+        items = sorted((i for i in listing if not i.name.startswith(".")), key=lambda item: item.name)
+    files = [i for i in items if i.name.endswith(SUFFIXES)]
+    rest = [i for i in items if not i.name.endswith(SUFFIXES)]
+    folders = [i for i in rest if i.is_dir(follow_symlinks=False)]
+    links = [i for i in rest if i.is_symlink()]
+    return files, folders, links
+
+
+PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
+
+
+def _parse_one(item: tuple[bytes, str]) -> tuple[list[Entry], list[Problem]]:
+    return _read_bytes(*item)
+
+
+def _parse_all(loaded: list[tuple[bytes, str]]) -> list[tuple[list[Entry], list[Problem]]]:
+    """Each file's entries, in the files' order; parsed on every core when there are many.
+
+    Parsing is pure (bytes in, frozen entries out), so worker processes change nothing but the time:
+    the Markdown parser is the builder's largest cost at the blog's size.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(loaded) < PARALLEL_FROM or workers < 2:
+        return [_parse_one(item) for item in loaded]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this system: one process
+        return [_parse_one(item) for item in loaded]
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_parse_one, loaded, chunksize=max(1, len(loaded) // (workers * 8))))
+
+
+def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
+    """Every page file (``*.txt``, ``*.md``) in the folder and its subfolders, in path order.
+
+    Only regular files are read.  Symbolic links are never followed, not even to a file or folder
+    inside the archive: a checkout can hold a link to anything (``../.git/config`` keeps CI's
+    access token), and a file is never needed twice.  Folders are opened relative to their parent
+    without following links, so no rename during the walk can lead it out of the archive.  Links,
+    pipes, devices, sockets, folders named ``*.txt`` and names with control characters or
+    undecodable bytes are skipped, each with a ``skipped-file`` problem naming it (an error for a
+    link out of the folder); ``images/`` and hidden folders are not pages and are not read.
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+        root_fd = os.open(folder, flags)
     except OSError as err:
         return [], [Problem(Source(str(folder), 1), "no-dumps",
                             f"cannot open the archive folder: {err.strerror or err}", Level.ERROR)]
     read = 0
+    loaded: list[tuple[bytes, str]] = []
+    pending: list[tuple[int, str, int]] = [(root_fd, "", 0)]  # (folder fd, its path in the archive, depth)
     try:
-        with os.scandir(dir_fd) as listing:
-            dumps = sorted((item for item in listing if item.name.endswith(".txt")), key=lambda item: item.name)
-        for item in dumps:
-            refusal = _refusal(item, folder, dir_fd)
-            data, found = (None, [refusal]) if refusal else _read_regular(item.name, item.name, dir_fd)
-            problems += found
-            if data is not None:
-                read += 1
-                got, found = _read_bytes(data, item.name)
-                entries += got
-                problems += found
+        while pending:
+            dir_fd, prefix, depth = pending.pop(0)
+            try:
+                files, folders, links = _listing(dir_fd)
+                for item in links:  # a linked folder would be read twice, or lead out of the archive
+                    problems.append(_link_problem(folder, item.name, dir_fd, prefix + item.name))
+                for item in files:
+                    name = prefix + item.name
+                    refusal = _refusal(item, folder, dir_fd, name)
+                    if read >= MAX_FILES:
+                        problems.append(_skipped(name, f"the archive holds more than {MAX_FILES:,} files"))
+                        break
+                    data, found = (None, [refusal]) if refusal else _read_regular(item.name, name, dir_fd)
+                    problems += found
+                    if data is not None:
+                        read += 1
+                        loaded.append((data, name))
+                for item in folders:
+                    name = prefix + item.name
+                    if (not prefix and item.name in SKIPPED_FOLDERS) or _unsafe_name(item.name):
+                        continue
+                    if depth >= MAX_DEPTH:
+                        problems.append(_skipped(name + "/", f"folders nested deeper than {MAX_DEPTH} are not read"))
+                        continue
+                    try:
+                        sub = os.open(item.name, flags | getattr(os, "O_NOFOLLOW", 0), dir_fd=dir_fd)
+                    except OSError as err:
+                        problems.append(Problem(Source(name + "/", 1), "unreadable", err.strerror or str(err),
+                                                Level.ERROR))
+                        continue
+                    pending.append((sub, name + "/", depth + 1))
+            finally:
+                os.close(dir_fd)
     finally:
-        os.close(dir_fd)
+        for fd, _, _ in pending:
+            os.close(fd)
+    for got, found in _parse_all(loaded):
+        entries += got
+        problems += found
     if not read:
-        problems.append(Problem(Source(str(folder), 1), "no-dumps", "no *.txt dumps in the archive folder",
+        problems.append(Problem(Source(str(folder), 1), "no-dumps", "no page files (*.txt) in the archive folder",
                                 Level.ERROR))
     return entries, problems

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from builder.escape import md_text as escape_text
-from builder.mathtext import Segment, _Closers, _tokens, formulas, paragraph_markdown, split_math
+from builder.mathtext import MAX_CLOSERS, Segment, _Closers, _tokens, formulas, paragraph_markdown, split_math
 
 EXTENSIONS = ["pymdownx.arithmatex", "pymdownx.escapeall", "md_in_html", "toc"]
 CONFIG = {"pymdownx.arithmatex": {"generic": True, "smart_dollar": False, "inline_syntax": ["dollar"],
@@ -83,7 +83,9 @@ def test_urls_become_links_only_for_http():
 
 # The tokenizer split_math used before it was made linear: one regex alternation, which searched to the end
 # of the paragraph for every opener without a closer.  It is the specification the linear one must meet.
-_ENVS = r"equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|alignat\*?|flalign\*?"
+# Any environment name, as MathJax's processEnvironments takes \begin{array} or \begin{cases} outside delimiters too.
+_ENVS = r"[A-Za-z]{1,30}\*?"
+_NAMES = ["equation", "align", "gather", "multline", "eqnarray", "alignat", "flalign", "array", "cases", "x"]
 REFERENCE = re.compile(
     r"(?P<dd>\$\$(?P<dd_body>.+?)\$\$)"
     rf"|(?P<env>\\begin\{{(?P<env_name>{_ENVS})\}}(?P<env_body>.*?)\\end\{{(?P=env_name)\}})"
@@ -137,7 +139,7 @@ HOSTILE = {
     "unclosed end": "\\end{equation*}x\\end{x",
     "escaped dollars after one": "$a\\$",
     "references without a brace": "\\ref{x\\eqref{y",
-    "environments of every name": "".join(f"\\begin{{{n}{star}}}x" for n in _ENVS.replace("\\*?", "").split("|")
+    "environments of every name": "".join(f"\\begin{{{n}{star}}}x" for n in _NAMES
                                           for star in ("", "*")),
 }
 
@@ -148,9 +150,10 @@ def test_hostile_paragraphs_are_scanned_a_bounded_number_of_times(unit):
     small, large = unit * 200, unit * 800
     _, scanned_small = tokens(small)
     _, scanned_large = tokens(large)
-    # Each kind of closer (14 environments, $$, \], \), } and the end of $…$) is searched for at most once
-    # over any stretch of text, however many openers there are.
-    assert scanned_small <= 19 * len(small) and scanned_large <= 19 * len(large)
+    # Each kind of closer (at most MAX_CLOSERS of them: environments, $$, \], \), }; and the end of $…$)
+    # is searched for at most once over any stretch of text, however many openers there are.
+    bound = MAX_CLOSERS + 1
+    assert scanned_small <= bound * len(small) and scanned_large <= bound * len(large)
     assert scanned_large <= 4.5 * scanned_small
 
 
@@ -161,3 +164,19 @@ def test_a_long_hostile_paragraph_is_text_with_one_issue_per_opener():
     assert len(issues) == n and issues[-1].offset == 1 + 17 * (n - 1)
     segments, issues = split_math("\\[x\\(y\\ref{z" * n)
     assert segments == [Segment("text", "\\[x\\(y\\ref{z" * n)] and issues == []
+
+
+def test_a_thousand_differently_named_environments_cost_linear_time():
+    small = "".join(f"\\begin{{e{k}}}x" for k in range(200))
+    large = "".join(f"\\begin{{e{k}}}x" for k in range(800))
+    assert tokens(large)[1] <= 4.5 * tokens(small)[1]
+    segments, issues = split_math(large)
+    assert [s.kind for s in segments] == ["text"] and len(issues) == 800
+
+
+def test_any_environment_is_display_math_and_a_run_of_dollars_is_text():
+    segments, _ = split_math("表格\\begin{array}{c|c}a & b\\end{array}之后")
+    assert [s.kind for s in segments] == ["text", "display", "text"]
+    segments, issues = split_math("价格是$$$$$$")
+    assert [s.kind for s in segments] == ["text"] and "".join(s.value for s in segments) == "价格是$$$$$$"
+    assert issues

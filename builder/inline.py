@@ -1,0 +1,101 @@
+"""The canonical inline Markdown of article blocks: written by the article reader, read by everything after.
+
+An article's paragraph, heading, list item, quote or table cell is stored as
+one string in a small, fixed dialect: CommonMark inline syntax (emphasis, code
+spans, links, images, hard breaks) plus ``$…$`` / ``$$…$$`` formulas whose TeX
+is raw, as translators write it.  Raw HTML is off: ``<script>`` in a block is
+text.  The reader writes the dialect with :func:`escape`, :func:`math`,
+:func:`code_span`, :func:`link` and :func:`image`; every later stage reads it
+with :func:`parse` (one markdown-it parser, configured once here), so reading
+and writing cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+# Characters that can open inline syntax anywhere in a line.  Block syntax never
+# applies: units are parsed with parseInline, so '#', '>' or '1.' at a line start stay text.
+_SPECIAL = re.compile(r"([\\`*_\[\]<$~])")
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_BACKTICKS = re.compile(r"`+")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).use(
+        dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=False)
+
+
+def parse(text: str) -> list[Token]:
+    """The inline tokens of one block's text (flat: link_open … link_close, strong_open … strong_close)."""
+    if not text:
+        return []
+    tokens = _parser().parseInline(text)
+    return list(tokens[0].children or []) if tokens else []
+
+
+def escape(text: str) -> str:
+    """Literal text in the dialect: nothing in it can open syntax or a formula."""
+    return _ENTITY.sub("\\&", _SPECIAL.sub(r"\\\1", text))
+
+
+def math(tex: str, display: bool = False) -> str:
+    """A formula in the dialect.  ``$`` cannot occur unescaped in TeX that the math splitter found."""
+    fence = "$$" if display else "$"
+    return f"{fence}{tex}{fence}"
+
+
+def code_span(code: str) -> str:
+    """A code span whose fence is longer than any run of backticks inside it."""
+    longest = max((len(m.group()) for m in _BACKTICKS.finditer(code)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") or not code.strip() else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
+
+
+def _destination(url: str) -> str:
+    return "<" + "".join(f"%{ord(ch):02X}" if ch in "<>\\" or ch.isspace() else ch for ch in url) + ">"
+
+
+def link(label: str, url: str) -> str:
+    """A link; ``label`` is already in the dialect."""
+    return f"[{label}]({_destination(url)})"
+
+
+def image(alt: str, url: str) -> str:
+    return f"![{escape(alt)}]({_destination(url)})"
+
+
+def plain(text: str) -> str:
+    """What a reader sees of a block, as text: link labels and image alts, formulas as ``$…$``.
+
+    The key that ties a block to its translation and an excerpt's paragraph to
+    the full page's: both are compared in this form, whatever markup they carry.
+    """
+    out: list[str] = []
+    for tok in parse(text):
+        if tok.type == "text":
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif tok.type == "math_inline":
+            out.append(f"${tok.content}$")
+        elif tok.type == "math_inline_double":
+            out.append(f"$${tok.content}$$")
+        elif tok.type == "code_inline":
+            out.append(tok.content)
+        elif tok.type == "image":
+            out.append(tok.content)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Compatibility form for matching: NFKC, no white space at all (scrapes add spaces around links)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())

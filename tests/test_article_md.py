@@ -1,0 +1,104 @@
+"""The reader for converter Markdown pages: structure kept, escapes undone (also in TeX), chrome and footer cut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.model import BlockKind, Markup
+from builder.read import read_document
+from builder.readers import article_md
+
+FIXTURES = Path(__file__).parent / "fixtures" / "article_md"
+
+
+def _read(name: str = "constructs.txt"):
+    entries, problems = read_document((FIXTURES / name).read_text(encoding="utf-8"), name)
+    assert len(entries) == 1
+    return entries[0], problems
+
+
+def _kinds(entry, kind):
+    return [b for b in entry.blocks if b.kind == kind]
+
+
+def test_the_page_is_recognised_by_its_content():
+    text = (FIXTURES / "constructs.txt").read_text(encoding="utf-8")
+    assert article_md.recognise(text) == "page-markdown"
+    assert article_md.recognise("By 苏剑林 | 2020-01-02 | 1位读者 | 引用第一段。\n") is None
+
+
+def test_head_facts_and_footer():
+    entry, _ = _read()
+    assert entry.fmt == "page-markdown" and entry.complete and not entry.truncated
+    assert entry.title == "测试：构造齐全的一页"
+    assert entry.date is not None and entry.date.iso() == "2023-03-05"
+    assert entry.post_id == "4242" and entry.url == "https://kexue.fm/archives/4242"
+    assert entry.author == "苏剑林"
+    text = "\n".join(b.text for b in entry.blocks)
+    for chrome in ("SEARCH", "打赏", "另一篇文章](", "转载到请包括", "@online", "评论里的公式", "1234位读者"):
+        assert chrome not in text
+
+
+def test_headings_keep_their_level_and_lose_the_anchor_link():
+    entry, _ = _read()
+    headings = _kinds(entry, BlockKind.HEADING)
+    assert [(h.text, h.level) for h in headings] == [("第一节", 2), ("小节", 3)]
+
+
+def test_escapes_are_undone_inside_tex_and_a_multiline_formula_stays_one():
+    entry, _ = _read()
+    first = entry.blocks[0]
+    assert first.markup == Markup.MARKDOWN
+    assert "$p(z|x)$" in first.text and "$x_t$" in first.text
+    maths = _kinds(entry, BlockKind.MATH)
+    assert len(maths) == 2
+    assert maths[0].text.startswith("\\begin{equation}\\begin{aligned}a &= b \\\\\n&= c")
+    assert maths[0].text.endswith("\\label{eq:abc}\\end{equation}")
+    # the $$ formula ran over paragraphs the converter set apart with blank lines
+    assert maths[1].text.startswith("$$") and "\\frac{1}{2}" in maths[1].text and "y &= 3" in maths[1].text
+    assert any("$\\eqref{eq:abc}$" in b.text for b in entry.blocks)
+
+
+def test_lists_quotes_images_tables_code():
+    entry, problems = _read()
+    items = _kinds(entry, BlockKind.LIST_ITEM)
+    assert [(i.level, i.ordered, i.info) for i in items] == [(0, True, "1"), (0, True, "2"), (1, False, "")]
+    quotes = _kinds(entry, BlockKind.QUOTE)
+    assert len(quotes) == 2 and "[http://deeplearning.net](<http://deeplearning.net>)" in quotes[1].text
+    (image,) = _kinds(entry, BlockKind.IMAGE)
+    assert image.text == "示意图" and image.info == "https://kexue.fm/usr/uploads/2023/03/1.png"
+    (table,) = _kinds(entry, BlockKind.TABLE)
+    assert table.text.splitlines()[0] == "| 名称 | 公式 |"
+    (code,) = _kinds(entry, BlockKind.CODE)
+    assert code.info == "python" and code.text == "def f(x):\n    return x * 2"
+    assert any(p.code == "empty-code" for p in problems)
+
+
+def test_sources_name_the_line_in_the_file():
+    entry, _ = _read()
+    heading = _kinds(entry, BlockKind.HEADING)[0]
+    lines = (FIXTURES / "constructs.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[heading.source.line - 1].startswith("## 第一节")
+
+
+def test_markup_in_text_stays_text():
+    page = ("# [标题](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
+            "正文 \\<script\\>alert(1)\\</script\\> 与 [x](javascript:alert(1)) 以及 \\$5。\n")
+    (entry,), _ = read_document(page, "p.txt")
+    (block,) = entry.blocks
+    assert "\\<script>" in block.text and "\\$5" in block.text
+
+
+def test_a_page_without_footer_says_so_and_keeps_its_body():
+    page = "# [标题](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n只有正文。\n"
+    (entry,), problems = read_document(page, "p.txt")
+    assert [b.text for b in entry.blocks] == ["只有正文。"]
+    assert any(p.code == "page-partial" for p in problems)
+
+
+def test_huge_lines_and_dollars_read_in_bounded_time():
+    page = ("# [标题](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
+            + "$" * 5000 + "\n\n" + "文" * 100_000 + "\n")
+    (entry,), problems = read_document(page, "p.txt")
+    assert sum(len(b.text) for b in entry.blocks) >= 100_000
+    assert sum(1 for p in problems if p.code == "suspicious-math") <= article_md.MATH_ISSUES_SHOWN + 1
