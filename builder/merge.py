@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem
+from . import inline
+from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Post, Problem
 from .overlay import Overlay, PostFact
 from .series import series_of_title
 from .text import digest, fold, key_of, safe_title
@@ -55,9 +56,13 @@ class _Traits:
     month_day: tuple[int, int] | None = None
 
     def conflict(self, other: _Traits) -> str | None:
-        """Why these cannot be one post, or None when nothing contradicts."""
-        if self.post_id and other.post_id and self.post_id != other.post_id:
-            return f"different post ids ({self.post_id}, {other.post_id})"
+        """Why these cannot be one post, or None when nothing contradicts.
+
+        The same post id is identity: the blog retitles posts (a listing keeps the old title) and
+        renumbers series, so nothing else can contradict it.
+        """
+        if self.post_id and other.post_id:
+            return None if self.post_id == other.post_id else f"different post ids ({self.post_id}, {other.post_id})"
         if self.url and other.url and self.url != other.url:
             return f"different URLs ({self.url}, {other.url})"
         if self.series and other.series and self.series[0] == other.series[0] and self.series != other.series:
@@ -99,11 +104,23 @@ def _title_form(title: str) -> tuple[str, bool]:
 
 
 def _url_form(url: str) -> str:
-    """Scheme, case of the host and a trailing slash do not make another post."""
+    """Scheme, case of the host, ``www.``, the blog's second domain and a trailing slash do not make another post."""
     url = url.strip().rstrip("/")
     _scheme, sep, rest = url.partition("://")
     host, slash, path = rest.partition("/")
-    return ("https" + sep + host.lower() + slash + path) if sep else url
+    host = host.lower().removeprefix("www.")
+    if host == "spaces.ac.cn":
+        host = "kexue.fm"
+    return ("https" + sep + host + slash + path) if sep else url
+
+
+def _id_of(url: str | None) -> str | None:
+    """The post id in a link to one of the blog's posts."""
+    if not url:
+        return None
+    _, sep, path = _url_form(url).partition("://kexue.fm/archives/")
+    number = path.split("/")[0].split("#")[0].split("?")[0]
+    return number if sep and number.isdigit() and len(number) <= 7 else None
 
 
 def _traits(entry: Entry) -> _Traits:
@@ -114,8 +131,8 @@ def _traits(entry: Entry) -> _Traits:
         if found:
             series = (key_of(found[0]), found[1])
     date = entry.date
-    return _Traits(post_id=entry.post_id, url=_url_form(entry.url) if entry.url else None, title=title,
-                   named=named, series=series, year=date.year if date else None,
+    return _Traits(post_id=entry.post_id or _id_of(entry.url), url=_url_form(entry.url) if entry.url else None,
+                   title=title, named=named, series=series, year=date.year if date else None,
                    month_day=(date.month, date.day) if date else None)
 
 
@@ -174,7 +191,7 @@ def _body_key(opening: str | None) -> str | None:
 def _opening(entry: Entry) -> str | None:
     for block in entry.blocks:
         if block.kind == BlockKind.PARAGRAPH:
-            key = key_of(block.text)
+            key = key_of(block_text(block))
             return key if len(key) >= BODY_KEY_MIN else None
     return None
 
@@ -194,12 +211,22 @@ def _similar(a: str, b: str) -> bool:
     return shared >= OPENING_SHARE * shorter
 
 
+def block_text(block: Block) -> str:
+    """What a reader sees of a block as plain text (article blocks carry Markdown)."""
+    return inline.plain(block.text) if block.markup == Markup.MARKDOWN else block.text
+
+
 def _entry_text(entry: Entry) -> str:
-    return fold((entry.title or "") + "\n" + "\n".join(b.text for b in entry.blocks))
+    return fold((entry.title or "") + "\n" + "\n".join(block_text(b) for b in entry.blocks))
 
 
 def _length(entry: Entry) -> int:
     return sum(len(b.text) for b in entry.blocks)
+
+
+def _rank(entry: Entry) -> tuple[bool, int]:
+    """Whose text a post keeps: a whole article page before any excerpt, then the longest."""
+    return entry.complete, _length(entry)
 
 
 def _name(entry: Entry) -> str:
@@ -308,12 +335,20 @@ class _Merger:
                 j = first_with.setdefault(key, i)
                 if self.groups.find(j) == self.groups.find(i):
                     continue
-                why = self.groups.conflict(j, i)
+                why = self.groups.conflict(j, i) or self._two_texts(j, i)
                 if why:
                     self.keep_apart(i, [j], f"{self.name(i)} and {self.name(j)} are kept apart: {evidence}, "
                                     f"but {why}", Level.WARNING)
                 else:
                     self.groups.join(j, i, evidence)
+
+    def _two_texts(self, a: int, b: int) -> str | None:
+        """Two whole pages claiming one post but opening differently: a wrong id somewhere, so both are kept."""
+        ea, eb = self.entries[a], self.entries[b]
+        oa, ob = self.openings[a], self.openings[b]
+        if ea.complete and eb.complete and oa and ob and not _similar(oa, ob):
+            return "both are full pages and their texts differ (one of them names the wrong post?)"
+        return None
 
     def join_by_openings(self) -> None:
         """The same opening paragraph, one bucket (first 40 key characters) at a time."""
@@ -491,12 +526,19 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
                  problems: list[Problem]) -> Post:
     """One post of a group's entries; ``facts`` and ``openings`` are theirs, computed once for all groups."""
     fact = next((f for f in facts if f is not None), None)  # a group holds at most one post id
-    top = max(range(len(group)), key=lambda k: _length(group[k]))  # the first of equals: dump order decides ties
+    top = max(range(len(group)), key=lambda k: _rank(group[k]))  # the first of equals: dump order decides ties
     best = group[top]
 
     titles = [e for e in group if e.title]
+    page_titles = [e for e in titles if e.complete]  # the post's own page: a listing may show an older title
     byline_titles = [e for e in titles if e.fmt == "byline"]
-    title_entry = (byline_titles or titles or [None])[0]
+    title_entry = (page_titles or byline_titles or titles or [None])[0]
+    if title_entry is not None:
+        for e in titles:
+            if e.title != title_entry.title and fold(e.title or "") != fold(title_entry.title or ""):
+                problems.append(Problem(e.source, "retitled",
+                                        f"titled {e.title!r} here but {title_entry.title!r} on "
+                                        f"{title_entry.source}, which is used", Level.INFO))
     if fact and fact.title:
         title, title_source, title_src = fact.title, "overlay", fact.source
     elif title_entry is not None:
@@ -510,7 +552,7 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
     for note in notes:
         problems.append(Problem(title_src, "unsafe-title", note))
 
-    full = [e for e in group if e.date and e.date.year is not None]
+    full = sorted((e for e in group if e.date and e.date.year is not None), key=lambda e: not e.complete)
     partial = [e for e in group if e.date is not None]
     date: PartialDate | None = None
     if fact and fact.date:
@@ -531,10 +573,21 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
                                 "only day and month are known; add the date to editorial/posts.yml"))
 
     author = next((e.author for e in group if e.author), None) or "苏剑林"
-    key = fact.id if fact else "p" + digest(_body_key(openings[top]) or key_of(title) or str(best.source), 10)
+    post_id = fact.id if fact else next((e.post_id or _id_of(e.url) for e in group if e.post_id or _id_of(e.url)),
+                                         None)
+    key = fact.id if fact else post_id or "p" + digest(_body_key(openings[top]) or key_of(title) or str(best.source),
+                                                       10)
     url = fact.url if fact and fact.url else next((e.url for e in group if e.url), None)
+    pages = [e for e in group if e.complete]
+    if len(pages) > 1:
+        problems.append(Problem(pages[1].source, "page-duplicate",
+                                f"{len(pages)} full pages of post {post_id or key}: the text of {best.source} is "
+                                "used, the others' is not", Level.WARNING))
+    category = next((e.category for e in sorted(group, key=lambda e: not e.complete) if e.category), None)
+    tags = next((e.tags for e in sorted(group, key=lambda e: not e.complete) if e.tags), ())
     return Post(key=key, title=title, title_source=title_source, date=date, author=author,
-                blocks=best.blocks, truncated=any(e.truncated for e in group),
+                blocks=best.blocks, truncated=not pages and any(e.truncated for e in group),
+                post_id=post_id, category=category, tags=tags,
                 sources=tuple(sorted((e.source for e in group), key=lambda s: (s.file, s.line))),
                 url=url, overlay_id=fact.id if fact else None,
                 series=fact.series if fact else None,

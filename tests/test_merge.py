@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.merge import merge
-from builder.model import Block, BlockKind, Entry, Level, PartialDate, Post, Problem, Source
+from builder.model import Block, BlockKind, Entry, Level, Markup, PartialDate, Post, Problem, Source
 from builder.overlay import Overlay, PostFact, load_overlay
 from builder.read import read_file, read_text
 from tests.conftest import FIXTURES, ROOT, run_on
@@ -217,14 +217,21 @@ def test_entry_post_id_and_url_are_the_strongest_identity():
     assert "same post id 777" in messages and "same URL" in messages
 
 
-def test_different_series_numbers_never_merge():
+def test_the_same_post_id_wins_over_a_retitled_series_number():
+    """The blog retitles and renumbers posts; its id (from the URL) is the post's identity."""
     opening = "这是一个系列共用的开头段落，每一篇都一字不差地重复它。"
     two = _entry(1, "变换漫谈：2.旋转", opening, post_id="42")
     three = _entry(10, "变换漫谈：3.旋转", opening, post_id="42")
     posts, problems = _merged([two, three])
-    assert len(posts) == 2
-    (apart,) = _codes(problems, "kept-apart")
-    assert apart.level == Level.WARNING and "different series numbers (2, 3)" in apart.message
+    assert len(posts) == 1 and len(posts[0].sources) == 2 and posts[0].key == "42"
+    (retitled,) = _codes(problems, "retitled")
+    assert "变换漫谈：3.旋转" in retitled.message and "变换漫谈：2.旋转" in retitled.message
+
+
+def test_different_series_numbers_never_merge():
+    opening = "这是一个系列共用的开头段落，每一篇都一字不差地重复它。"
+    two = _entry(1, "变换漫谈：2.旋转", opening)
+    three = _entry(10, "变换漫谈：3.旋转", opening)
     posts, problems = _merged([replace(two, post_id=None), replace(three, post_id=None)], _overlay("共用的开头段落"))
     assert len(posts) == 2
     (error,) = _codes(problems, "overlay-conflict")
@@ -290,3 +297,54 @@ def test_merge_leaves_its_input_alone_and_returns_frozen_posts():
     assert known.key == "101"
     with pytest.raises(FrozenInstanceError):
         first.key = "p0"
+
+
+def _page(line: int, title: str, *paragraphs: str, post_id: str, name: str = "pages/x.txt", **kw) -> Entry:
+    """A whole article page: Markdown blocks, complete, with the facts a page carries."""
+    blocks = tuple(Block(BlockKind.PARAGRAPH, text, Source(name, line + 1 + k), Markup.MARKDOWN)
+                   for k, text in enumerate(paragraphs))
+    return Entry(source=Source(name, line), fmt="page-markdown", title=title, date=PartialDate(2, 21, 2024),
+                 author="苏剑林", blocks=blocks, truncated=False, post_id=post_id,
+                 url=f"https://spaces.ac.cn/archives/{post_id}", complete=True, **kw)
+
+
+def test_an_excerpt_and_its_full_page_are_one_chapter_with_the_full_text_and_the_page_title():
+    excerpt = _entry(1, "多模态模型方案浅谈", "这是摘录的开头段落，和全文一样。", date=PartialDate(2, 21),
+                     url="https://kexue.fm/archives/9984")
+    page = _page(5, "多模态思路浅谈（一）：无损输入", "这是摘录的开头段落，和全文一样。", "全文还有[第二段](<https://x.org>)。",
+                 post_id="9984", category="信息时代", tags=("多模态",))
+    posts, problems = _merged([excerpt, page])
+    (post,) = posts
+    assert post.key == "9984" and post.post_id == "9984"
+    assert post.title == "多模态思路浅谈（一）：无损输入" and len(post.blocks) == 2 and not post.truncated
+    assert {str(s) for s in post.sources} == {"crafted.txt:1", "pages/x.txt:5"}  # the excerpt's provenance stays
+    assert post.category == "信息时代" and post.tags == ("多模态",)
+    assert post.date == PartialDate(2, 21, 2024)
+    (retitled,) = _codes(problems, "retitled")
+    assert "多模态模型方案浅谈" in retitled.message and retitled.source == Source("crafted.txt", 1)
+
+
+def test_a_page_without_an_id_joins_its_excerpt_by_the_opening_despite_markup():
+    excerpt = _entry(1, "一篇文章", "开头段落说了《前文》中的结论$x_t$，足够长足够长。")
+    page = _page(5, "一篇文章", "开头段落说了 [《前文》](<https://kexue.fm/archives/1>) 中的结论$x_t$，足够长足够长。",
+                 post_id="77")
+    posts, _ = _merged([excerpt, page])
+    assert len(posts) == 1 and posts[0].post_id == "77" and posts[0].blocks == page.blocks
+
+
+def test_two_full_pages_of_one_post_keep_one_text_and_say_so():
+    a = _page(1, "标题", "同一篇全文的开头段落，两次抓取都一样。", "更多。", post_id="5", name="a.txt")
+    b = _page(1, "标题", "同一篇全文的开头段落，两次抓取都一样。", post_id="5", name="b.txt")
+    posts, problems = _merged([a, b])
+    assert len(posts) == 1 and posts[0].blocks == a.blocks
+    (dup,) = _codes(problems, "page-duplicate")
+    assert dup.level == Level.WARNING and "a.txt:1" in dup.message
+
+
+def test_two_full_pages_claiming_one_id_with_different_texts_are_both_kept():
+    a = _page(1, "扩散模型随笔", "这一页讲的是扩散模型的加噪过程与去噪过程。", post_id="9001", name="a.txt")
+    b = _page(1, "另一个抓取版本", "这一页讲的完全是另一件事，只是编号抄错了。", post_id="9001", name="b.txt")
+    posts, problems = _merged([a, b])
+    assert len(posts) == 2 and {p.title for p in posts} == {"扩散模型随笔", "另一个抓取版本"}
+    apart = _codes(problems, "kept-apart")  # once per shared key: the id and the URL
+    assert apart and all(p.level == Level.WARNING and "texts differ" in p.message for p in apart)
