@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import Level, PartialDate, Problem, Source
-from .yamldata import EDITORIAL_MAX_BYTES, Checked, load_checked, records_in, schema
+from .text import key_of
+from .yamldata import EDITORIAL_MAX_BYTES, MAX_REPORTED, Checked, Where, load_checked, records_in, schema, show
 
 # The project's own interface words: what a missing or bad key of an editorial folder's ui.yml falls back to.
 BUNDLED_UI = Path(__file__).resolve().parent.parent / "editorial" / "ui.yml"
@@ -24,6 +26,12 @@ BUNDLED_UI = Path(__file__).resolve().parent.parent / "editorial" / "ui.yml"
 
 @dataclass(frozen=True)
 class PartRule:
+    """One part of the book and what claims a post for it (see the header of editorial/book.yml).
+
+    ``series`` and ``tags`` and ``categories`` are whole names, compared by :func:`name_key`;
+    ``keywords`` are looked for inside titles, compared by :func:`title_key`.
+    """
+
     key: str
     title: str
     title_en: str
@@ -33,6 +41,28 @@ class PartRule:
     fallback: bool
     source: Source
     description_en: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+
+# The lists of a part that claim posts.  A mistake in one costs that list only: the part keeps its
+# title, its place in the book and its other rules, so its posts do not all fall to the fallback.
+RULE_LISTS = ("series", "keywords", "tags", "categories")
+
+
+def title_key(text: str) -> str:
+    """A title or keyword as compared: NFKC (ＧＡＮ is GAN, （ is () and case-folded (gan is GAN)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def name_key(text: str) -> str:
+    """A tag or category as compared: :func:`title_key`, with runs of white space as one space, none at the ends.
+
+    Names are compared whole, never as parts of each other: the blog's tags are a
+    vocabulary in which ``vae`` and ``VAE`` are one tag, but ``vae`` and ``VAEs``, or
+    ``attention`` and ``self-attention``, are two.  An editor lists every tag a part takes.
+    """
+    return " ".join(title_key(text).split())
 
 
 @dataclass(frozen=True)
@@ -113,7 +143,10 @@ def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
         return overlay, problems
     book_path, posts_path = folder / "book.yml", folder / "posts.yml"
     if not _missing(book_path, problems):
-        _read_book(_load(book_path, "book", "overlay-invalid", ("parts", "series_en"), problems), overlay, problems)
+        book = load_checked(book_path, "book", code="overlay-invalid", max_bytes=EDITORIAL_MAX_BYTES,
+                            record=_book_record)
+        problems += book.problems
+        _read_book(book, overlay, problems)
     if not _missing(posts_path, problems):
         _read_posts(_load(posts_path, "posts", "overlay-invalid", ("posts",), problems), overlay, problems)
     known = {p.key for p in overlay.parts}
@@ -121,6 +154,16 @@ def load_overlay(folder: Path) -> tuple[Overlay, list[Problem]]:
         if fact.part and fact.part not in known:
             problems.append(Problem(fact.source, "overlay-invalid", f"part {fact.part!r} is not in book.yml"))
     return overlay, problems
+
+
+_book_records = records_in("parts", "series_en")
+
+
+def _book_record(where: Where) -> Where | None:
+    """An error spoils one part, or only one of its rule lists (``parts[3].tags``), or one series name."""
+    if len(where) >= 3 and where[0] == "parts" and where[2] in RULE_LISTS:
+        return where[:3]
+    return _book_records(where)
 
 
 def _read_book(book: Checked, overlay: Overlay, problems: list[Problem]) -> None:
@@ -131,21 +174,50 @@ def _read_book(book: Checked, overlay: Overlay, problems: list[Problem]) -> None
         overlay.nav_group_size = int(book.get("nav_group_size"))
     overlay.series_en = {str(where[1]): name for where, name in book.entries("series_en")}
     seen: set[str] = set()
+    claimed: dict[tuple[str, str], tuple[str, int]] = {}
+    shadowed: list[Problem] = []
     for where, raw in book.entries("parts"):
         src = Source(str(book.path), book.line(where))
         if raw["key"] in seen:
             problems.append(Problem(src, "overlay-invalid", f"part key {raw['key']!r} used twice", Level.ERROR))
             continue
         seen.add(raw["key"])
+        lists = {name: tuple(book.get(*where, name) or ()) for name in RULE_LISTS}
         overlay.parts.append(PartRule(
             key=raw["key"], title=raw.get("title") or raw["key"],
             title_en=raw.get("title_en") or raw.get("title") or raw["key"],
             description=raw.get("description") or "", description_en=raw.get("description_en") or "",
-            series=tuple(raw.get("series") or ()), keywords=tuple(raw.get("keywords") or ()),
+            series=lists["series"], keywords=lists["keywords"], tags=lists["tags"], categories=lists["categories"],
             fallback=bool(raw.get("fallback")), source=src))
+        shadowed += _shadowed(book, where, lists, claimed)
+    problems += shadowed[:MAX_REPORTED]
+    if len(shadowed) > MAX_REPORTED:
+        problems.append(Problem(shadowed[MAX_REPORTED].source, "overlay-shadowed",
+                                f"… and {len(shadowed) - MAX_REPORTED} more name(s) claimed twice"))
     if overlay.parts and not any(p.fallback for p in overlay.parts):
         problems.append(Problem(Source(str(book.path), book.line(("parts",))), "overlay-invalid",
                                 "no part has `fallback: true`; the last part takes unplaced posts"))
+
+
+def _shadowed(book: Checked, where: Where, lists: dict[str, tuple[str, ...]],
+              claimed: dict[tuple[str, str], tuple[str, int]]) -> list[Problem]:
+    """Warnings where a part lists a series, tag or category an earlier part already claims: it would never get it.
+
+    ``claimed`` maps (list, compared name) to the part and line that claimed it first,
+    and is filled here; keywords are left out, as one may rightly lie inside another.
+    """
+    key = book.get(*where, "key")
+    found = []
+    for name in ("series", "tags", "categories"):
+        compare = name_key if name != "series" else key_of
+        for index, value in enumerate(lists[name]):
+            line = book.line(where + (name, index))
+            first = claimed.setdefault((name, compare(value)), (key, line))
+            if first != (key, line) and first[0] != key:
+                found.append(Problem(Source(str(book.path), line), "overlay-shadowed",
+                                     f"{show(where + (name, index))}: {value!r} is already claimed by the part "
+                                     f"{first[0]!r} (line {first[1]}); part {key!r} never gets a post by it"))
+    return found
 
 
 def _read_posts(posts: Checked, overlay: Overlay, problems: list[Problem]) -> None:

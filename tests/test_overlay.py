@@ -83,7 +83,7 @@ def test_unreadable_yaml_is_an_error_with_its_line_and_the_file_keeps_its_defaul
     if name == "book":
         assert overlay.title == Overlay().title and overlay.parts == []
     if name == "posts":
-        assert overlay.posts == [] and len(overlay.parts) == 8
+        assert overlay.posts == [] and len(overlay.parts) == len(load_overlay(ROOT / "editorial")[0].parts)
     if name == "glossary":
         assert terms == []
     if name == "ui":  # every word from the project's own file
@@ -242,3 +242,104 @@ def test_broken_editorial_files_cost_only_what_they_spoil(tmp_path: Path):
     assert [m.split(":")[0] for _, _, m in _errors(result.problems, "ui-invalid")] == ["en.part_label"]
     assert "Part 1" in {f.path: f.content for f in result.rendered["en"].files}["diffusion/index.md"]
     assert len(result.overlay.posts) == 34
+
+
+# --- the parts' rules: series, keywords, tags, categories ----------------------------------------------------------
+
+def _book(tmp_path: Path, parts: str) -> tuple[Overlay, list]:
+    return load_overlay(_editorial(tmp_path, book="title: T\nparts:\n" + parts))
+
+
+def test_tags_and_categories_of_a_part_are_read():
+    overlay, problems = load_overlay(ROOT / "editorial")
+    assert problems == []
+    rules = {p.key: p for p in overlay.parts}
+    assert "muon" in rules["optimization"].tags and "attention" in rules["transformer"].tags
+    assert rules["physics"].categories == ("物理化学",) and rules["astronomy"].categories == ("天文探索",)
+    assert [p.key for p in overlay.parts if p.fallback] == ["other"] and overlay.parts[-1].key == "other"
+
+
+def test_every_blog_category_is_claimed_by_exactly_one_part():
+    overlay, _ = load_overlay(ROOT / "editorial")
+    claimed = [c for p in overlay.parts for c in p.categories]
+    assert sorted(claimed) == sorted(["信息时代", "数学研究", "物理化学", "天文探索", "千奇百怪", "生物自然",
+                                      "问题百科", "生活/情感", "资源共享", "图片摄影"])
+
+
+def test_the_header_of_book_yml_tells_the_editor_the_order_of_the_rules():
+    text = (ROOT / "editorial" / "book.yml").read_text(encoding="utf-8")
+    header = text[: text.index("\ntitle:")]
+    steps = ["posts.yml", "series:", "title keyword", "tag:", "category:", "fallback: true"]
+    at = [header.index(step) for step in steps]
+    assert at == sorted(at)
+    assert "VAEs" in header  # what "whole names" means, with an example
+
+
+def test_a_tag_list_that_is_not_a_list_costs_that_list_and_keeps_the_part(tmp_path: Path):
+    overlay, problems = _book(tmp_path, "  - key: ml\n"
+                                        "    keywords: [神经网络]\n"
+                                        "    tags: vae\n"
+                                        "    categories: {信息时代: 1}\n"
+                                        "  - {key: rest, fallback: true}\n")
+    assert [(n, m) for _, n, m in _errors(problems, "overlay-invalid")] == [
+        (5, "parts[0].tags: expected a list or nothing, found text"),
+        (6, "parts[0].categories: expected a list or nothing, found a mapping")]
+    ml = overlay.parts[0]
+    assert (ml.key, ml.keywords, ml.tags, ml.categories) == ("ml", ("神经网络",), (), ())
+
+
+def test_a_bad_tag_costs_its_list_and_is_named_by_its_line(tmp_path: Path):
+    overlay, problems = _book(tmp_path, "  - key: ml\n"
+                                        "    tags:\n"
+                                        "      - vae\n"
+                                        "      - 5\n"
+                                        "      - ''\n"
+                                        "      - " + "长" * 301 + "\n"
+                                        "    categories: [信息时代]\n"
+                                        "  - {key: rest, fallback: true}\n")
+    assert [(n, m.split(":")[0]) for _, n, m in _errors(problems, "overlay-invalid")] == [
+        (6, "parts[0].tags[1]"), (7, "parts[0].tags[2]"), (8, "parts[0].tags[3]")]
+    assert overlay.parts[0].tags == () and overlay.parts[0].categories == ("信息时代",)
+
+
+def test_ten_thousand_tags_are_refused_with_their_line_and_the_part_kept(tmp_path: Path):
+    tags = "".join(f"      - 标签{i}\n" for i in range(10_000))
+    overlay, problems = _book(tmp_path, "  - key: ml\n    series: [某系列]\n    tags:\n" + tags +
+                              "  - {key: rest, fallback: true}\n")
+    assert [(f, n, m) for f, n, m in _errors(problems, "overlay-invalid")] == [
+        ("book.yml", 5, "parts[0].tags: more than 1000 entries")]
+    assert [(p.key, p.series, p.tags) for p in overlay.parts] == [("ml", ("某系列",), ()), ("rest", (), ())]
+
+
+def test_an_unknown_key_in_a_part_is_named_with_a_hint_and_costs_the_part(tmp_path: Path):
+    overlay, problems = _book(tmp_path, "  - key: ml\n"
+                                        "    tag: [vae]\n"
+                                        "    category: [信息时代]\n"
+                                        "  - {key: rest, fallback: true}\n")
+    assert [(n, m) for _, n, m in _errors(problems, "overlay-invalid")] == [
+        (4, "parts[0].tag: unknown key (did you mean tags?)"),
+        (5, "parts[0].category: unknown key (did you mean categories?)")]
+    assert [p.key for p in overlay.parts] == ["rest"]
+
+
+def test_a_tag_an_earlier_part_claims_is_a_warning_with_both_lines(tmp_path: Path):
+    overlay, problems = _book(tmp_path, "  - {key: a, tags: [VAE], categories: [信息时代], series: [某系列]}\n"
+                                        "  - key: b\n"
+                                        "    tags: [ vae , gan]\n"
+                                        "    categories: [信息时代]\n"
+                                        "    series: [某 系列]\n"
+                                        "  - {key: rest, fallback: true}\n")
+    warned = [(p.source.line, p.message) for p in problems if p.code == "overlay-shadowed"]
+    assert [line for line, _ in warned] == [7, 5, 6]  # series, then tags, then categories of part b
+    assert all("part 'a' (line 3)" in message and "part 'b' never gets" in message for _, message in warned)
+    assert all(p.level == Level.WARNING for p in problems)
+    assert [p.key for p in overlay.parts] == ["a", "b", "rest"]
+
+
+def test_many_names_claimed_twice_are_reported_a_bounded_number_of_times(tmp_path: Path):
+    tags = ", ".join(f"t{i}" for i in range(1000))
+    overlay, problems = _book(tmp_path, f"  - {{key: a, tags: [{tags}]}}\n  - {{key: b, tags: [{tags}]}}\n"
+                                        "  - {key: rest, fallback: true}\n")
+    shadowed = [p for p in problems if p.code == "overlay-shadowed"]
+    assert len(shadowed) == 21 and "980 more" in shadowed[-1].message
+    assert len(overlay.parts[1].tags) == 1000
