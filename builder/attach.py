@@ -124,8 +124,9 @@ def _edition_text(post: Post, tr: Translation | None, lang: str, terms: list[Ter
             problems.append(Problem(_where(tr, unit), "stale-translation",
                                     f"source changed since translation: was {a.old_source!r}, "
                                     f"now {a.block.text!r}"))
-        else:
-            problems += _judge(a, by_hash[unit_hash(a.block.text)], tr, terms)
+        elif a.state == State.CURRENT:  # matched by hash, or by its readable text (an excerpt's unit)
+            unit = by_hash.get(unit_hash(a.block.text)) or next(u for u in tr.units if u.text == a.text)
+            problems += _judge(a, unit, tr, terms)
     if missing:
         problems.append(Problem(Source(str(tr.path), 1), "untranslated",
                                 f"{missing} paragraph(s) of chapter {post.key} not yet translated", Level.INFO))

@@ -41,8 +41,10 @@ _URL_TRAIL = ".:!?)"
 _SAFE_SCHEMES = ("http://", "https://")
 
 
-def md_text(text: str) -> str:
-    """Literal text in a Markdown context; http(s) URLs become autolinks, nothing else becomes markup."""
+def md_text(text: str, autolink: bool = True) -> str:
+    """Literal text in a Markdown context; http(s) URLs become autolinks (unless inside a link already)."""
+    if not autolink:
+        return " ".join(_ASCII_PUNCT.sub(r"\\\1", text).splitlines())
     out = []
     pos = 0
     for m in _URL.finditer(text):

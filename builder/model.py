@@ -209,6 +209,7 @@ class State(str, Enum):
     CURRENT = "current"  # translated from the text the archive holds now
     STALE = "stale"  # translated from an older version of it
     MISSING = "missing"  # not translated
+    SHARED = "shared"  # the same in every edition: code, a display formula, a rule (Block.translatable is false)
 
 
 @dataclass(frozen=True)

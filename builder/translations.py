@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from .model import Aligned, Level, Post, Problem, State
+from . import inline
+from .model import Aligned, Block, Level, Markup, Post, Problem, State
 from .text import digest
 from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 
@@ -28,6 +29,12 @@ STALE_SIMILARITY = 0.5
 
 def unit_hash(text: str) -> str:
     return digest(" ".join(unicodedata.normalize("NFKC", text).split()), 12)
+
+
+def _readable(block: Block) -> str:
+    """The block as a reader sees it, for matching: an article's Markdown paragraph and an excerpt's plain one
+    that show the same text are the same unit."""
+    return inline.fold(inline.plain(block.text) if block.markup == Markup.MARKDOWN else block.text)
 
 
 @dataclass
@@ -133,6 +140,20 @@ def align_title(post: Post, tr: Translation | None) -> tuple[State, str | None]:
     return State.CURRENT, tr.title.text
 
 
+def _unit_hashes(post: Post, tr: Translation) -> list[str]:
+    """Each block's unit hash; a block whose own hash has no unit takes that of a unit made for the same
+    readable text (a unit made for an excerpt's paragraph still fits the full page's Markdown one)."""
+    good = tr.by_hash()
+    by_text = {inline.fold(u.source): u for u in tr.units if u.text.strip()}
+    hashes = []
+    for b in post.blocks:
+        h = unit_hash(b.text)
+        if h not in good and b.translatable and (same := by_text.get(_readable(b))) is not None:
+            h = same.hash
+        hashes.append(h)
+    return hashes
+
+
 def align(post: Post, tr: Translation | None) -> list[Aligned]:
     """Each source block with its translation state.
 
@@ -141,15 +162,16 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     it is similar enough to be an edit of it (stale); otherwise it is missing.
     """
     if tr is None:
-        return [Aligned(b, State.MISSING) for b in post.blocks]
+        return [Aligned(b, State.MISSING) if b.translatable else Aligned(b, State.SHARED, b.text)
+                for b in post.blocks]
     good = tr.by_hash()
-    hashes = [unit_hash(b.text) for b in post.blocks]
+    hashes = _unit_hashes(post, tr)
     used = {h for h in hashes if h in good}
     index = {u.hash: k for k, u in enumerate(tr.units)}
     leftovers = [k for k, u in enumerate(tr.units) if u.hash not in used and u.text.strip()]
     pairs = []
     for i, h in enumerate(hashes):
-        if h in good:
+        if h in good or not post.blocks[i].translatable:
             continue
         before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in used), -1)
         after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in used), len(tr.units))
@@ -166,7 +188,9 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
             taken.add(k)
     out = []
     for i, (block, h) in enumerate(zip(post.blocks, hashes, strict=True)):
-        if h in good:
+        if not block.translatable:
+            out.append(Aligned(block, State.SHARED, block.text))
+        elif h in good:
             out.append(Aligned(block, State.CURRENT, good[h].text))
         elif i in stale:
             old = tr.units[stale[i]]
@@ -189,12 +213,12 @@ def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Tran
         tr.title = Unit(title_hash, post.title or "", "")
     known = {u.hash for u in tr.units}  # grows as units are added: always the hashes in `result`
     aligned = align(post, tr)
-    hashes = [unit_hash(a.block.text) for a in aligned]
+    hashes = _unit_hashes(post, tr)
     added = 0
     result = list(tr.units)
     for i, a in enumerate(aligned):
         h = hashes[i]
-        if h in known or a.state == State.STALE:
+        if h in known or a.state in (State.STALE, State.SHARED):
             continue
         prev = next((hashes[j] for j in range(i - 1, -1, -1) if hashes[j] in known), None)
         pos = next((k + 1 for k, u in enumerate(result) if u.hash == prev), 0)

@@ -313,3 +313,36 @@ def test_attach_gives_every_chapter_its_text_in_every_edition_and_returns_a_new_
     assert again is not book and book.chapters()[0].texts["en"].title_state == State.CURRENT  # input unchanged
     assert {u.state for c in again.chapters() for u in c.texts["en"].units} == {State.MISSING}
     assert all(c.texts["en"].title == c.post.title for c in again.chapters())  # untranslated: the original title
+
+
+def _converter_page(post: Post, extra: str) -> str:
+    """A full article page in the converter's shape whose opening paragraphs are the excerpt's."""
+    from builder import inline
+
+    body = "\n\n".join(inline.escape(b.text).replace("\\$", "$") for b in post.blocks
+                       if b.kind == BlockKind.PARAGRAPH)
+    url = f"https://kexue.fm/archives/{post.key}"
+    date = post.date.iso() if post.date else "2024-01-31"
+    return (f"## MENU\n\n- [归档](https://kexue.fm/content.html)\n\n# [{post.title}]({url})\n\nBy 苏剑林 \\|\n"
+            f"{date} \\|\n12位读者\\|\n\n{body}\n\n## 新的一节 [\\#]({url}\\#x)\n\n{extra}\n\n"
+            f"_**转载到请包括本文地址：** [{url}]({url})_\n")
+
+
+def test_excerpt_translations_keep_attaching_when_the_full_page_supersedes_the_excerpt(real, tmp_path):
+    """The bundled excerpts' English units attach to the full page, whose opening paragraphs are the excerpt's."""
+    chapters = {c.post.key: c for c in real.book.chapters()}
+    key = next(k for k, c in chapters.items() if sum(u.state == State.CURRENT for u in c.texts["en"].units) >= 3
+               and all(b.kind == BlockKind.PARAGRAPH for b in c.post.blocks))
+    before = chapters[key]
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    (archive / "pages").mkdir()
+    (archive / "pages" / f"{key}.txt").write_text(_converter_page(before.post, "全文比摘录多出的段落。"),
+                                                  encoding="utf-8")
+    result = run(Paths(archive=archive, editorial=ROOT / "editorial", out=tmp_path / "out",
+                       translations=ROOT / "translations"), write_files=False)
+    after = next(c for c in result.book.chapters() if c.post.key == key)
+    assert len(after.post.sources) == len(before.post.sources) + 1 and not after.post.truncated
+    was = [u.text for u in before.texts["en"].units if u.state == State.CURRENT]
+    now = [u.text for u in after.texts["en"].units if u.state == State.CURRENT]
+    assert now == was and len(after.post.blocks) > len(before.post.blocks)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .. import inline
 from ..escape import html_text
-from ..mathtext import formulas, paragraph_markdown, split_math
-from ..model import Aligned, BlockKind, Chapter, Problem, Source, State
+from ..mathtext import Segment, formulas, paragraph_markdown, split_math
+from ..model import Aligned, Block, BlockKind, Chapter, Markup, Problem, State
 from ..texsafety import unsafe_tex
 from . import names
 from .context import Context
+from .markdown import Links, block_markdown
 
 # Characters of one page's text that go into the search index: the whole of
 # any real post (the longest run to about 30,000), while one absurd page cannot
@@ -21,21 +24,38 @@ _NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline|eqnarray
 _LABEL = re.compile(r"\\label\{[^{}]*\}")
 
 
-def text_markdown(kind: BlockKind, text: str, ui: dict[str, str], source: Source,
+def _formulas_of(block: Block, text: str) -> list[str]:
+    """The formulas a unit's text holds, as the renderer will show them."""
+    if block.kind == BlockKind.MATH:
+        return [text]
+    if block.kind == BlockKind.CODE:
+        return []
+    if block.markup == Markup.MARKDOWN:
+        return [t.content for t in inline.parse(text) if t.type in ("math_inline", "math_inline_double")]
+    return formulas(split_math(text)[0])
+
+
+def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
                   problems: list[Problem] | None) -> tuple[str, int]:
     """One unit of text (any edition) as Markdown, and how many formulas it holds."""
-    segments, issues = split_math(text)
-    found = formulas(segments)
+    kind = block.kind
+    source = block.source
+    found = _formulas_of(block, text)
     if problems is not None:
-        for issue in issues[:MATH_ISSUES_SHOWN]:
-            problems.append(Problem(source, "suspicious-math", issue.message))
-        if len(issues) > MATH_ISSUES_SHOWN:
-            problems.append(Problem(source, "suspicious-math",
-                                    f"… and {len(issues) - MATH_ISSUES_SHOWN} more such problem(s) in this block"))
+        if block.markup == Markup.PLAIN and kind != BlockKind.CODE:
+            issues = split_math(text)[1]
+            for issue in issues[:MATH_ISSUES_SHOWN]:
+                problems.append(Problem(source, "suspicious-math", issue.message))
+            if len(issues) > MATH_ISSUES_SHOWN:
+                problems.append(Problem(source, "suspicious-math",
+                                        f"… and {len(issues) - MATH_ISSUES_SHOWN} more such problem(s) in this block"))
         for tex in found:
             for what in unsafe_tex(tex):
                 problems.append(Problem(source, "unsafe-tex", f"{what} in the formula {tex[:60]!r}"))
     count = len(found)
+    if block.markup == Markup.MARKDOWN or kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
+        return block_markdown(block, text, links), count
+    segments = [s if s.kind == "text" else Segment(s.kind, links.tex(s.value)) for s in split_math(text)[0]]
     if kind == BlockKind.HEADING:
         return "## " + paragraph_markdown(segments).replace("\n", " "), count
     if kind == BlockKind.FIGURE:
@@ -51,25 +71,28 @@ def unnumbered(text: str) -> str:
     return _LABEL.sub("", _NUMBERED.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}*}}", text))
 
 
-def _alt(kind: BlockKind, text: str, tag: str, ui: dict[str, str], source: Source) -> str:
+def _alt(block: Block, text: str, tag: str, ui: dict[str, str], links: Links) -> str:
     """Another edition's text, hidden until the reader asks for the parallel view."""
     text = unnumbered(text)
-    if kind == BlockKind.HEADING:  # a paragraph, not a heading: the copy must not enter the table of contents
-        md, _ = text_markdown(BlockKind.PARAGRAPH, text, ui, source, None)
+    if block.kind == BlockKind.HEADING:  # a paragraph, not a heading: the copy must not enter the table of contents
+        md, _ = text_markdown(replace(block, kind=BlockKind.PARAGRAPH), text, ui, links, None)
         md = f'<div class="{names.ALT_HEADING}" markdown="1">\n\n{md}\n\n</div>'
     else:
-        md, _ = text_markdown(kind, text, ui, source, None)
+        md, _ = text_markdown(block, text, ui, links, None)
     return (f'<div class="{names.ALT}" lang="{html_text(tag)}" data-search-exclude markdown="1">\n\n'
             f"{md}\n\n</div>")
 
 
-def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, problems: list[Problem]) -> tuple[str, int]:
+def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Links,
+          problems: list[Problem]) -> tuple[str, int]:
     block = unit.block
     ui = ctx.ui
     original = ctx.editions.original
+    if not block.translatable or unit.state == State.ORIGINAL and not ctx.is_original:
+        return text_markdown(block, block.text, ui, links, problems if ctx.is_original else None)
     if ctx.is_original:  # the archive's text, with every edition that has a current translation of it
-        md, count = text_markdown(block.kind, block.text, ui, block.source, problems)
-        alts = [_alt(block.kind, other.text, e.tag, ui, block.source)
+        md, count = text_markdown(block, block.text, ui, links, problems)
+        alts = [_alt(block, other.text, e.tag, ui, links)
                 for e in ctx.editions.translated if e.lang in chapter.texts
                 for other in (chapter.texts[e.lang].units[index],)
                 if other.state == State.CURRENT and other.text]
@@ -77,10 +100,10 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, problems: l
             return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n' + "\n\n".join(alts) + "\n\n</div>", count
         return md, count
     if unit.state == State.CURRENT and unit.text:
-        md, count = text_markdown(block.kind, unit.text, ui, block.source, None)
+        md, count = text_markdown(block, unit.text, ui, links, None)
         return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n'
-                f'{_alt(block.kind, block.text, original.tag, ui, block.source)}\n\n</div>'), count
-    md, count = text_markdown(block.kind, block.text, ui, block.source, None)
+                f'{_alt(block, block.text, original.tag, ui, links)}\n\n</div>'), count
+    md, count = text_markdown(block, block.text, ui, links, None)
     stale = unit.state == State.STALE
     notice = ui["stale"] if stale else ui["untranslated"]
     kind = names.NOTICE_STALE if stale else names.NOTICE_MISSING
@@ -89,24 +112,34 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, problems: l
             f"\n\n{md}\n\n</div>"), count
 
 
-def chapter_body(chapter: Chapter, ctx: Context, problems: list[Problem],
+def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Problem],
                  units: dict[str, int]) -> tuple[list[str], list[tuple[BlockKind, str]], int]:
     """The chapter's units as Markdown blocks, the text each shows (for the description), and its formula count."""
     text = chapter.texts[ctx.lang]
     body: list[str] = []
     shown: list[tuple[BlockKind, str]] = []
     count = indexed = 0
+    prev_item = False  # whether the last Markdown block is a bare list item, to which the next item belongs
     for index, unit in enumerate(text.units):
         units[unit.state.value] = units.get(unit.state.value, 0) + 1
-        md, n = _unit(index, unit, chapter, ctx, problems)
+        md, n = _unit(index, unit, chapter, ctx, links, problems)
         count += n
         visible = unit.shown()
+        if unit.block.markup == Markup.MARKDOWN:
+            visible = inline.plain(visible)
         shown.append((unit.block.kind, visible))
         indexed += len(visible)
         if md and indexed > SEARCH_BUDGET:  # shown on the page, kept out of the search index
             md = f'<div data-search-exclude markdown="1">\n\n{md}\n\n</div>'
-        if md:
-            body.append(md)
+        if not md:
+            continue
+        if unit.block.kind == BlockKind.LIST_ITEM and md.lstrip()[:1] in "-0123456789":
+            if prev_item:  # the next item of the same list: one list, nested where the page nested it
+                body[-1] += "\n" + md
+                continue
+            md = md.lstrip()  # a list's first item (or one after a wrapped unit) cannot start indented
+        prev_item = unit.block.kind == BlockKind.LIST_ITEM and md.lstrip()[:1] in "-0123456789"
+        body.append(md)
     return body, shown, count
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ class Context:
     site_urls: dict[str, str]  # lang → absolute root URL of that edition, ending in "/"
     glossary: tuple[Term, ...] = ()
     nav_group_size: int = 40
+    images: Mapping[str, str] = field(default_factory=dict)  # image URL → its path in the site (archive/images/)
 
     @property
     def lang(self) -> str:

@@ -36,3 +36,7 @@ PARTS_DESC = "kb-parts__desc"
 COVER_AUTHOR = "kb-cover-author"
 LANG = "kb-lang"  # the language switch (overrides/partials/alternate.html)
 LANG_LINK = "kb-lang__link"
+LINK_POST = "kb-link-post"  # a link to another chapter of the book (a post of the blog that the book holds)
+LINK_EXTERNAL = "kb-link-external"  # a link that leaves the book
+FOOTNOTE = "kb-footnote"
+MACROS = "kb-macros"  # a post's \newcommand definitions, typeset (invisibly) before its first formula

@@ -7,13 +7,20 @@ from ..model import Book, Chapter, Level, OutputFile, Part, Problem, Source
 from . import names
 from .body import chapter_body, has_parallel_text
 from .context import Context, Rendered, chapter_title, part_description, part_title
+from .markdown import Links
 from .meta import chapter_footer, chapter_header, chapter_json_ld, description, format_date
 from .nav import book_nav
+from .tex import BookIndex
 
 
-def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str,
+def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str, index: BookIndex,
                  problems: list[Problem], units: dict[str, int]) -> tuple[str, int]:
-    body, shown, count = chapter_body(chapter, ctx, problems, units)
+    page_tex = index.tex_for(chapter, path, problems if ctx.is_original else None)
+    links = Links(page=path, chapters=index.paths, images=ctx.images, original=chapter.post.url,
+                  figure_missing=ctx.ui["figure_missing"], tex=page_tex.tex)
+    body, shown, count = chapter_body(chapter, ctx, links, problems, units)
+    if page_tex.preamble:
+        body.insert(0, f'<div class="{names.MACROS}" hidden markdown="1">\n\n${page_tex.preamble}$\n\n</div>')
     title = chapter_title(chapter, ctx)
     meta = {
         "title": html_text(title),
@@ -92,12 +99,13 @@ def glossary_page(ctx: Context) -> str:
 def render(book: Book, ctx: Context) -> Rendered:
     """Every page of one edition, and its navigation."""
     out = Rendered()
+    index = BookIndex.of(book)
     out.files.append(OutputFile("index.md", cover_page(book, ctx)))
     for number, part in enumerate(book.parts, 1):
         out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
         for chapter in part.chapters:
             path = f"{part.slug}/{chapter.slug}.md"
-            text, count = chapter_page(chapter, part, ctx, path, out.problems, out.units)
+            text, count = chapter_page(chapter, part, ctx, path, index, out.problems, out.units)
             out.formula_count += count
             out.files.append(OutputFile(path, text))
     if ctx.glossary:

@@ -1,0 +1,139 @@
+"""The formulas of a page as the blog meant them: MathJax 2 TeX adapted, macros for the whole post, references resolved.
+
+Built once per book (:meth:`BookIndex.of`): which chapter each post is, and
+which equation labels each chapter defines with the number MathJax will show.
+Then, per page, :meth:`BookIndex.tex_for` gives the page's macro preamble (every
+``\\newcommand`` of the post, typeset before its first formula, so a macro
+defined late or in a formula the scrape cut still applies everywhere) and the
+function every formula of the page passes through.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .. import inline, texfix
+from ..mathtext import formulas, split_math
+from ..model import Block, BlockKind, Book, Chapter, Markup, Problem
+from .markdown import page_url
+
+_REFERENCE = re.compile(r"\\(?:eq)?ref\s*\{([^{}]{1,200})\}")
+_POST_LINK = re.compile(r"(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})", re.I)
+REPORTED_PER_PAGE = 5
+
+
+def block_formulas(block: Block) -> list[str]:
+    """A block's formulas in reading order (the original's text)."""
+    if block.kind == BlockKind.MATH:
+        return [block.text]
+    if block.kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
+        return []
+    if block.markup == Markup.MARKDOWN:
+        return [t.content for t in inline.parse(block.text) if t.type in ("math_inline", "math_inline_double")]
+    return formulas(split_math(block.text)[0])
+
+
+def chapter_formulas(chapter: Chapter) -> list[str]:
+    return [f for b in chapter.post.blocks for f in block_formulas(b)]
+
+
+@dataclass(frozen=True)
+class PageTex:
+    preamble: str
+    tex: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class BookIndex:
+    paths: Mapping[str, str] = field(default_factory=dict)  # post id → chapter path
+    numbers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # chapter key → label → number
+    owners: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # label → keys of chapters defining it
+    path_of: Mapping[str, str] = field(default_factory=dict)  # chapter key → path
+    series_of: Mapping[str, str | None] = field(default_factory=dict)  # chapter key → series
+    id_of: Mapping[str, str] = field(default_factory=dict)  # post id → chapter key
+    formulas_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, book: Book) -> BookIndex:
+        paths: dict[str, str] = {}
+        numbers: dict[str, dict[str, str]] = {}
+        owners: dict[str, list[str]] = {}
+        path_of: dict[str, str] = {}
+        series_of: dict[str, str | None] = {}
+        id_of: dict[str, str] = {}
+        formulas_of: dict[str, tuple[str, ...]] = {}
+        for part in book.parts:
+            for chapter in part.chapters:
+                key = chapter.post.key
+                path = f"{part.slug}/{chapter.slug}.md"
+                path_of[key] = path
+                series_of[key] = chapter.post.series
+                for pid in {chapter.post.post_id, key} - {None}:
+                    if pid and pid.isdigit():
+                        paths.setdefault(pid, path)
+                        id_of.setdefault(pid, key)
+                found = tuple(chapter_formulas(chapter))
+                formulas_of[key] = found
+                numbers[key] = texfix.equation_numbers(found)
+                for label in numbers[key]:
+                    owners.setdefault(label, []).append(key)
+        return cls(paths, numbers, {k: tuple(v) for k, v in owners.items()}, path_of, series_of, id_of, formulas_of)
+
+    def _foreign(self, chapter: Chapter, path: str, wanted: set[str],
+                 problems: list[Problem] | None) -> dict[str, tuple[str, str]]:
+        """For each label this chapter refers to but does not define: the chapter that does, if one is clear."""
+        key = chapter.post.key
+        linked = [self.id_of[m] for b in chapter.post.blocks for m in _POST_LINK.findall(b.text) if m in self.id_of]
+        out: dict[str, tuple[str, str]] = {}
+        unresolved: list[str] = []
+        for label in sorted(wanted):
+            owners = [o for o in self.owners.get(label, ()) if o != key]
+            pick = next((o for o in linked if o in owners), None)
+            if pick is None:
+                series = self.series_of.get(key)
+                same = [o for o in owners if series and self.series_of.get(o) == series]
+                pick = same[0] if len(same) == 1 else (owners[0] if len(owners) == 1 else None)
+            if pick is None:
+                unresolved.append(label)
+                continue
+            here = page_url(path) or "."
+            url = posixpath.relpath(page_url(self.path_of[pick]), here) + "/"
+            out[label] = (url, self.numbers[pick][label])
+        if problems is not None and unresolved:
+            shown = ", ".join(unresolved[:REPORTED_PER_PAGE]) + (" …" if len(unresolved) > REPORTED_PER_PAGE else "")
+            problems.append(Problem(chapter.post.source, "math-reference",
+                                    f"{len(unresolved)} equation reference(s) to labels defined nowhere in this post "
+                                    f"or unambiguously in another chapter: {shown}"))
+        return out
+
+    def tex_for(self, chapter: Chapter, path: str, problems: list[Problem] | None) -> PageTex:
+        """The page's macro preamble and the function its formulas pass through."""
+        key = chapter.post.key
+        found = self.formulas_of.get(key) or tuple(chapter_formulas(chapter))
+        local = set(self.numbers.get(key, {}))
+        wanted = {m for f in found for m in _REFERENCE.findall(f)} - local
+        foreign = self._foreign(chapter, path, wanted, problems) if wanted else {}
+        preamble = texfix.definitions(found)
+        adapted: dict[str, str] = {}
+
+        def tex(source: str) -> str:
+            if source not in adapted:
+                text, _ = texfix.adapt(source)
+                if foreign:
+                    text, _ = texfix.link_references(text, local, foreign)
+                adapted[source] = text
+            return adapted[source]
+
+        if problems is not None:
+            notes: dict[str, int] = {}
+            for f in found:
+                for note in texfix.adapt(f)[1]:
+                    notes[note] = notes.get(note, 0) + 1
+            if notes:
+                problems.append(Problem(chapter.post.source, "math-adapted",
+                                        "TeX that MathJax 2 accepted and MathJax 3 does not, adapted: "
+                                        + "; ".join(f"{n} ({c}×)" for n, c in sorted(notes.items()))))
+        return PageTex(preamble, tex)
