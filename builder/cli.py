@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .model import Level
+from .model import Level, Problem
 from .pipeline import Paths, Result, run
 from .translations import State, dump_translation, load_translation, scaffold
 from .write import save
@@ -40,9 +40,9 @@ def _checked_paths(args: argparse.Namespace) -> Paths:
     """The folders the command will read and write, or a UsageError that says which one is wrong and how."""
     paths = _paths(args)
     _folder(paths.archive, "--archive", "the dumps, *.txt")
-    if not any(p.suffix == ".txt" for p in paths.archive.iterdir()):
-        raise UsageError(f"--archive {paths.archive}: the folder holds no dumps (*.txt files); "
-                         "put the scraped dumps there or name another folder")
+    if not any(p.suffix in (".txt", ".md") for p in paths.archive.rglob("*") if "images" not in p.parts):
+        raise UsageError(f"--archive {paths.archive}: the folder holds no dumps or pages (*.txt files); "
+                         "put the scraped dumps or article pages there or name another folder")
     _folder(paths.editorial, "--editorial", "book.yml, posts.yml, glossary.yml, ui.yml")
     if args.translations:
         _folder(paths.translations, "--translations", "one subfolder per language, e.g. en/")
@@ -95,11 +95,40 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+MATH_CODES = frozenset({"suspicious-math", "unsafe-tex", "math-reference", "math-adapted", "math-lost-delimiters",
+                        "math-restored"})
+MATH_LINES_SHOWN = 3
+
+
+def math_report(problems: list[Problem]) -> str:
+    """Math findings grouped per page: a count per kind and the first few lines, not thousands of lines."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.code in MATH_CODES:
+            by_file.setdefault(p.source.file, []).append(p)
+    if not by_file:
+        return ""
+    lines = [f"math: {sum(len(v) for v in by_file.values())} finding(s) in {len(by_file)} file(s)"]
+    for file, found in sorted(by_file.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        kinds = Counter(p.code for p in found)
+        worst = max((p.level for p in found), key=lambda lv: [Level.INFO, Level.WARNING, Level.ERROR].index(lv))
+        lines.append(f"{file}: {worst.value}: " + ", ".join(f"{code} {n}" for code, n in sorted(kinds.items())))
+        for p in found[:MATH_LINES_SHOWN]:
+            lines.append(f"    line {p.source.line}: [{p.code}] {p.message[:160]}")
+        if len(found) > MATH_LINES_SHOWN:
+            lines.append(f"    … {len(found) - MATH_LINES_SHOWN} more")
+    return "\n".join(lines)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     result = run(_checked_paths(args), write_files=False, progress=_progress(args.quiet))
     problems = sorted(result.problems, key=lambda p: (p.source.file, p.source.line, p.code))
     for problem in problems:
-        print(problem)
+        if problem.code not in MATH_CODES:
+            print(problem)
+    report = math_report(problems)
+    if report:
+        print("\n" + report)
     counts = Counter(p.code for p in problems)
     accounting, balanced = _accounting(result)
     print("\n" + _summary(result))
@@ -136,7 +165,7 @@ def cmd_translate_status(args: argparse.Namespace) -> int:
                                        f"    was: {a.old_source}\n    now: {a.block.text}")
             for state, n in counts.items():
                 totals[state] += n
-            units = sum(counts.values())
+            units = sum(n for s, n in counts.items() if s != State.SHARED)  # code and formulas need none
             share = 100.0 * counts[State.CURRENT] / units if units else 100.0
             title_ok = text.title_state == State.CURRENT
             rows.append(f"{post.key:>12}  {share:6.1f} %  {counts[State.CURRENT]:3d}/{units:<3d} "
@@ -145,7 +174,7 @@ def cmd_translate_status(args: argparse.Namespace) -> int:
         if len(result.editions.translated) > 1:
             print(f"== {edition.lang} ({edition.name})")
         print("\n".join(rows))
-        total = sum(totals.values())
+        total = sum(n for s, n in totals.items() if s != State.SHARED)
         share = 100.0 * totals[State.CURRENT] / total if total else 100.0
         print(f"\ntotal: {share:.1f} % current ({totals[State.CURRENT]}/{total} units), "
               f"{totals[State.STALE]} stale, {totals[State.MISSING]} missing")
@@ -185,6 +214,32 @@ def cmd_translate_scaffold(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_fetch_images(args: argparse.Namespace) -> int:
+    """Download the images the archive's pages name into archive/images/: 0 when all are there, 1 when some failed."""
+    from .images import MAX_IMAGE_BYTES, fetch, image_urls
+    from .read import read_archive
+
+    if not 0 < args.timeout <= 3600:
+        raise UsageError(f"--timeout {args.timeout:g}: give the seconds to wait for a server, more than 0 "
+                         "and at most 3600")
+    if not 0 < args.max_bytes <= 20 * MAX_IMAGE_BYTES:
+        raise UsageError(f"--max-bytes {args.max_bytes}: give the largest image to accept, "
+                         f"from 1 to {20 * MAX_IMAGE_BYTES} bytes (default {MAX_IMAGE_BYTES})")
+    archive = (Paths.of(Path(args.project)) if args.project else Paths()).archive
+    _folder(archive, "--project", "the project whose archive/ holds the scraped pages")
+    entries, _ = read_archive(archive)
+    urls = image_urls(entries)
+    show = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    report = fetch(urls, archive / "images", timeout=args.timeout, max_bytes=args.max_bytes, progress=show)
+    print(f"{len(urls)} image URL(s) in {len(entries)} entries: {len(report.fetched)} fetched, "
+          f"{len(report.resumed)} resumed, {len(report.present)} already there, {len(report.failed)} failed, "
+          f"{len(report.unusable)} not fetchable ({report.received_bytes / 2**20:.1f} MB received) "
+          f"→ {archive / 'images'}")
+    for url, why in report.failed.items():
+        print(f"failed: {url!r}: {why}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kexue-book", description="Build the bilingual book from the archive.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -216,6 +271,14 @@ def main(argv: list[str] | None = None) -> int:
     tf.add_argument("chapters", nargs="*", help="chapter ids (default: all)")
     tf.add_argument("--edition", help="the translated edition's lang (default: the first after the original)")
     tf.set_defaults(func=cmd_translate_scaffold)
+    fi = sub.add_parser("fetch-images", help="download the images the pages name into archive/images/ "
+                        "(the only command that uses the network)")
+    fi.add_argument("--project", help="the project folder whose archive/ is read and whose archive/images/ is "
+                    "filled (default: the project this builder was installed from)")
+    fi.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a server (default 30)")
+    fi.add_argument("--max-bytes", type=int, default=20 * 2**20, help="refuse larger images (default 20 MiB)")
+    fi.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    fi.set_defaults(func=cmd_fetch_images)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

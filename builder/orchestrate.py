@@ -36,6 +36,7 @@ class Prepared:
     nav: list[Any]
     about: str  # the navigation's label for docs/about.md, in this edition's words
     summary: str  # one line for the log: chapters, entries, problems
+    images: tuple[tuple[str, str], ...] = ()  # (path in the site, file in archive/images/) of every image served
 
 
 @dataclass(frozen=True)

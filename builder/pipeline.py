@@ -12,10 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import inline
 from .attach import attach, load_translations
 from .editions import Editions, load_editions
+from .images import available
 from .merge import merge
-from .model import Book, Entry, Post, Problem
+from .model import BlockKind, Book, Entry, Markup, Post, Problem
 from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .place import place
 from .read import read_archive
@@ -58,8 +60,10 @@ class Result:
     ui: dict[str, dict[str, str]]
     timings: dict[str, float] = field(default_factory=dict)
     report: dict[str, WriteReport] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)  # path in the site → file in archive/images/
 
 
+IMAGES = "images"  # archive/images/<URL path> holds the posts' pictures; the site serves them at images/<URL path>
 DEFAULT_SITE = "http://127.0.0.1:8000/"
 
 
@@ -108,6 +112,10 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
         problems += found
     book, found = attach(book, editions, translations, glossary)
     problems += found
+    stage("images")
+    served, found = available(paths.archive, book_image_urls(book))
+    problems += found
+    site_images = {url: f"{IMAGES}/{rel}" for url, rel in served.items()}
     stage("render")
     ui, found = load_ui(paths.editorial, editions.langs())
     problems += found
@@ -118,7 +126,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
         if edition is None:
             raise ValueError(f"no edition {lang!r} in editions.yml")  # callers name editions from editions.yml
         rendered[lang] = render(book, Context(overlay, ui[lang], edition, editions, urls, tuple(glossary),
-                                              overlay.nav_group_size))
+                                              overlay.nav_group_size, site_images))
     for r in rendered.values():
         problems += r.problems
     reports = {}
@@ -130,7 +138,23 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
     stage("done")
     names = list(timings)
     durations = {n: timings[names[i + 1]] - timings[n] for i, n in enumerate(names[:-1])}
-    return Result(entries, posts, book, overlay, rendered, _dedupe(problems), editions, ui, durations, reports)
+    images = {f"{IMAGES}/{rel}": str(paths.archive / IMAGES / rel) for rel in served.values()}
+    return Result(entries, posts, book, overlay, rendered, _dedupe(problems), editions, ui, durations, reports,
+                  images)
+
+
+def book_image_urls(book: Book) -> list[str]:
+    """Every image the book's posts show, standing alone or inside text, once each, in reading order."""
+    seen: dict[str, None] = {}
+    for chapter in book.chapters():
+        for block in chapter.post.blocks:
+            if block.kind == BlockKind.IMAGE and block.info:
+                seen.setdefault(block.info, None)
+            elif block.markup == Markup.MARKDOWN and "![" in block.text:
+                for tok in inline.parse(block.text):
+                    if tok.type == "image" and tok.attrs.get("src"):
+                        seen.setdefault(str(tok.attrs["src"]), None)
+    return list(seen)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

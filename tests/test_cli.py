@@ -25,7 +25,9 @@ def test_build_writes_pages_and_reports_progress(tmp_path: Path):
 def test_check_strict_fails_on_bad_dumps(tmp_path: Path):
     done = cli("check", "--archive", str(FIXTURES / "hostile"), "--strict", "-q")
     assert done.returncode == 1
-    assert "001_hostile_listing.txt:17: warning: [suspicious-math]" in done.stdout
+    # math findings come grouped per file: the kinds with their counts, then the first lines
+    assert "001_hostile_listing.txt: warning: suspicious-math 1" in done.stdout
+    assert "    line 17: [suspicious-math]" in done.stdout
     assert "[unsafe-title]" in done.stdout
     lenient = cli("check", "--archive", str(FIXTURES / "hostile"), "-q")
     assert lenient.returncode == 0
@@ -113,3 +115,16 @@ def test_scaffold_leaves_an_unreadable_translation_file_alone(tmp_path: Path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "9152.yml:2" in done.stderr
     assert bad.read_text(encoding="utf-8") == "chapter: '9152'\nunits: 5\n"
+
+
+def test_check_groups_math_findings_per_file_with_counts_and_first_lines(tmp_path: Path):
+    """Thousands of per-line math warnings helped nobody: one entry per file, its counts, its first lines."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    lines = "\n\n".join(f"第{k}段有一个没有配对的 $x_{k} 公式。" for k in range(40))
+    (archive / "many.txt").write_text(f"一篇文章\nBy 苏剑林 | 2020-01-02 | 1位读者 | 引用开头。\n\n{lines}\n",
+                                      encoding="utf-8")
+    done = cli("check", "--archive", str(archive), "-q")
+    out = done.stdout
+    assert "math: " in out and "many.txt: warning: suspicious-math 40" in out
+    assert out.count("[suspicious-math]") == 3 and "… 37 more" in out

@@ -1,0 +1,144 @@
+"""Full article pages (tests/fixtures/pages/archive: the three scrape shapes) built into a site, read in Chromium.
+
+What a reader sees: every formula typeset once (multi-line ones too), no raw
+TeX and no literal Markdown on the page, the article's headings in the table of
+contents, links between posts landing on the other chapter in the same
+edition, equation references across chapters landing on the equation, images
+served from the site or shown as placeholders, and nothing fetched from
+another host.  Every chapter page of both editions is visited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browserutil import ARTIFACTS, Watch, build_and_serve, chromium
+from tests.conftest import FIXTURES
+from tests.siteutil import make_project
+
+pytestmark = pytest.mark.browser
+SHOTS = ARTIFACTS / "pages"
+ARCHIVE = FIXTURES / "pages" / "archive"
+
+# What must never be visible as text on a page: TeX outside a typeset formula, Markdown syntax, scrape leftovers.
+RAW = re.compile(r"\\(?:begin|end|frac|boldsymbol|eqref|label|text|mathcal)\b|\]\(https?:|\[\\?#\]|\*\*|\\[_|*]")
+
+# Pages whose TeX is broken on purpose (an unbalanced \begin{aligned}): shown as text, and reported by `check`.
+BROKEN_ON_PURPOSE = ("/9902/",)
+
+VISIBLE_TEXT = """() => {
+  const a = document.querySelector('article').cloneNode(true);
+  a.querySelectorAll('.arithmatex, mjx-container, pre, code, .kb-alt, .headerlink, script').forEach(e => e.remove());
+  return a.innerText;
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> tuple[str, Path]:
+    root = tmp_path_factory.mktemp("pages")
+    project = make_project(root / "project", archive=ARCHIVE)
+    return build_and_serve(project, root, strict=False)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from chromium()
+
+
+def _chapters(site_dir: Path) -> list[str]:
+    """Chapter pages of both editions (a part's page, the cover and the glossary are not articles)."""
+    out = []
+    for html in sorted(site_dir.rglob("index.html")):
+        rel = html.parent.relative_to(site_dir).as_posix()
+        parts = rel.split("/")
+        if parts[0] == "en":
+            parts = parts[1:]
+        if len(parts) == 2 and parts[0] not in ("assets", "search", "pagefind", "images"):
+            out.append(rel + "/")
+    return out
+
+
+def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
+    base, site_dir = site
+    pages = _chapters(site_dir)
+    assert len(pages) >= 16, pages  # both editions of the crafted pages
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    findings: list[str] = []
+    formulas = headings = 0
+    watch = Watch(browser)
+    for path in pages:
+        response = watch.page.goto(base + path)
+        assert response is not None and response.ok, path
+        state = watch.math()
+        formulas += state["rendered"]
+        if state["rendered"] != state["total"] or state["doubled"] or state["merror"] or state["red"] \
+                or state["nested"]:
+            findings.append(f"{path}: math {state}")
+        text = watch.page.evaluate(VISIBLE_TEXT)
+        raw = sorted(set(RAW.findall(text)))
+        if raw and not any(p in "/" + path for p in BROKEN_ON_PURPOSE):
+            findings.append(f"{path}: raw TeX or Markdown visible: {raw}")
+        found = watch.page.evaluate("""() => ({
+          headings: [...document.querySelectorAll('article h2[id], article h3[id]')]
+                      .filter(h => !h.closest('.kb-alt')).map(h => h.id),
+          toc: [...document.querySelectorAll('.md-sidebar--secondary .md-nav__link')]
+                 .map(a => decodeURIComponent((a.getAttribute('href') || '').split('#')[1] || '')),
+          images: [...document.querySelectorAll('article img')].map(i => [i.getAttribute('src'), i.naturalWidth]),
+        })""")
+        headings += len(found["headings"])
+        if sorted(found["headings"]) != sorted(h for h in found["toc"] if h in found["headings"]) or \
+                len(found["toc"]) < len(found["headings"]):
+            findings.append(f"{path}: headings {found['headings']} but table of contents {found['toc']}")
+        for src, width in found["images"]:
+            if not width:
+                findings.append(f"{path}: image {src} did not load")
+        if path.endswith(("9001/", "9001/")):
+            watch.page.screenshot(path=str(SHOTS / (path.strip("/").replace("/", "-") + ".png")), full_page=True)
+    assert not findings, "\n".join(findings)
+    assert formulas > 50 and headings > 10
+    assert not watch.outside and not watch.dialogs, (watch.outside, watch.dialogs)
+    watch.page.close()
+
+
+def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site, browser):
+    base, site_dir = site
+    watch = Watch(browser)
+    followed = 0
+    for path in _chapters(site_dir):
+        watch.page.goto(base + path)
+        hrefs = watch.page.evaluate("() => [...document.querySelectorAll('article a.kb-link-post')]"
+                                    ".filter(a => !a.closest('.kb-alt')).map(a => a.href)")
+        for href in hrefs:
+            target = watch.page.context.request.get(href)
+            assert target.ok, (path, href)
+            assert href.startswith(base + "en/") == path.startswith("en/"), (path, href)  # same edition
+            followed += 1
+        external = watch.page.evaluate("() => [...document.querySelectorAll('article a.kb-link-external')]"
+                                       ".map(a => a.href)")
+        assert all(h.startswith(("http://", "https://")) and "127.0.0.1" not in h for h in external), external
+    assert followed >= 4  # links in both editions
+    watch.page.close()
+
+
+def test_images_are_served_by_the_site_or_shown_as_placeholders(site, browser):
+    base, site_dir = site
+    watch = Watch(browser)
+    loaded = missing = 0
+    for path in _chapters(site_dir):
+        watch.page.goto(base + path)
+        watch.page.wait_for_load_state("load")
+        found = watch.page.evaluate("""() => ({
+          imgs: [...document.querySelectorAll('article img')].map(i => [i.currentSrc, i.naturalWidth]),
+          holders: document.querySelectorAll('article .kb-figure__missing').length})""")
+        for src, width in found["imgs"]:
+            assert src.startswith(base) and width > 0, (path, src)
+            loaded += 1
+        missing += found["holders"]
+    assert loaded >= 2 and missing >= 2
+    assert not watch.outside, watch.outside
+    watch.page.close()
