@@ -142,3 +142,24 @@ def test_images_are_served_by_the_site_or_shown_as_placeholders(site, browser):
     assert loaded >= 2 and missing >= 2
     assert not watch.outside, watch.outside
     watch.page.close()
+
+
+def test_an_equation_reference_to_another_chapter_lands_on_that_equation(site, browser):
+    """9002 cites eq:forward, which 9001 defines (tests/fixtures/pages/expected.yml: cross_post_refs)."""
+    base, site_dir = site
+    watch = Watch(browser)
+    for edition in ("", "en/"):
+        page = next(p for p in _chapters(site_dir) if p.endswith("/9002/") and p.startswith(edition or "")
+                    and (edition or not p.startswith("en/")))
+        watch.page.goto(base + page)
+        watch.math()
+        links = watch.page.evaluate("() => [...document.querySelectorAll('mjx-container a')]"
+                                    ".map(a => [a.href, a.textContent])")
+        across = [href for href, _ in links if "/9001/#" in href]
+        assert across, (page, links)
+        watch.page.goto(across[0])
+        watch.math()
+        fragment = across[0].split("#", 1)[1]
+        assert watch.page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment), across[0]
+        assert watch.page.url.startswith(base + edition)
+    watch.page.close()

@@ -34,7 +34,10 @@ window.MathJax = {
     ignoreHtmlClass: ".*|",
     processHtmlClass: "arithmatex",
     safeOptions: {
-      allow: { URLs: "safe", classes: "none", cssIDs: "none", styles: "none" },
+      // Ids only as MathJax gives them to numbered equations (mjx-eqn:<label>), which \eqref links to;
+      // a formula's \cssId{…} can never name an element of the page (#__config, a heading).
+      allow: { URLs: "safe", classes: "none", cssIDs: "safe", styles: "none" },
+      idPattern: /^mjx-eqn:[^\s"'<>]{1,200}$/,
       safeProtocols: { http: true, https: true, file: false, javascript: false, data: false },
     },
   },
