@@ -82,7 +82,8 @@ def chapter_footer(chapter: Chapter, ctx: Context) -> str:
     if post.truncated or original:
         note = html_text(ui["excerpt_notice"]) if post.truncated else ""
         if original:
-            note += f' <a href="{html_text(original)}">{html_text(ui["read_full"])} →</a>'
+            label = ui["read_full"] if post.truncated else ui["original"]  # a full article: just its source
+            note += f' <a href="{html_text(original)}">{html_text(label)} →</a>'
         footer.append(f"<p>{note.strip()}</p>")
     sources = ", ".join(str(s) for s in post.sources)
     footer.append(f'<p class="{names.SOURCES}">{html_text(ui["sources"])}: {html_text(sources)}</p>')

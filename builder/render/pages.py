@@ -61,7 +61,8 @@ def cover_page(book: Book, ctx: Context) -> str:
     title = ctx.local(ctx.overlay, "title")
     author = ctx.local(ctx.overlay, "author")
     lines = [f"# {md_text(title)}", "", f'<p class="{names.COVER_AUTHOR}">{html_text(author)}</p>', "",
-             md_text(ui["book_intro"]), "", md_text(ui["excerpt_intro"]), "",
+             md_text(ui["book_intro"]), "",
+             *([md_text(ui["excerpt_intro"]), ""] if any(c.post.truncated for c in book.chapters()) else []),
              f"## {md_text(ui['parts_heading'])}", "", f'<div class="{names.PARTS}" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):
         span = _date_range(part, ui)
