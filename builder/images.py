@@ -229,7 +229,7 @@ def _image_tokens(tokens):
     for token in tokens:
         if token.type == "image":
             yield token
-        if token.children:
+        if getattr(token, "children", None):
             yield from _image_tokens(token.children)
 
 

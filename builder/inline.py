@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -33,12 +35,31 @@ def _parser() -> MarkdownIt:
         dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=False)
 
 
-def parse(text: str) -> list[Token]:
-    """The inline tokens of one block's text (flat: link_open … link_close, strong_open … strong_close)."""
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One inline token, as much of markdown-it's Token as the stages read (and small enough to cache)."""
+
+    type: str
+    content: str = ""
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+
+PARSED_CACHE = 50_000  # block texts: a run parses each block's text for merge, numbering, both editions' pages
+
+
+@lru_cache(maxsize=PARSED_CACHE)
+def parse(text: str) -> tuple[Tok, ...]:
+    """The inline tokens of one block's text (flat: link_open … link_close, strong_open … strong_close).
+
+    Cached: the stages after reading ask for the same block's tokens several times (merge keys,
+    equation numbers, each edition's page), and markdown-it is the builder's largest cost.
+    """
     if not text:
-        return []
-    tokens = _parser().parseInline(text)
-    return list(tokens[0].children or []) if tokens else []
+        return ()
+    tokens: list[Token] = _parser().parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    return tuple(Tok(t.type, t.content, {k: str(v) for k, v in t.attrs.items() if k in ("href", "src")})
+                 for t in children)
 
 
 def escape(text: str) -> str:
@@ -73,6 +94,7 @@ def image(alt: str, url: str) -> str:
     return f"![{escape(alt)}]({_destination(url)})"
 
 
+@lru_cache(maxsize=PARSED_CACHE)
 def plain(text: str) -> str:
     """What a reader sees of a block, as text: link labels and image alts, formulas as ``$…$``.
 

@@ -79,6 +79,9 @@ class Decoded:
     problems: list[Problem] = field(default_factory=list)
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
 def decode(data: bytes, name: str) -> Decoded:
     """Bytes to text, saying what was done to get there.
 
@@ -90,7 +93,7 @@ def decode(data: bytes, name: str) -> Decoded:
     if not data.strip():
         return Decoded(None, [Problem(Source(name, 1), "empty-file", "the file is empty; skipped")])
     head = data[:65536]
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if b"\x00" in head or controls > len(head) * 0.05:
         return Decoded(None, [Problem(Source(name, 1), "binary-file",
                                       "the file looks binary (NUL or control bytes), not text; skipped",

@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import inline, texfix
 from ..mathtext import formulas, split_math
@@ -40,6 +41,15 @@ def chapter_formulas(chapter: Chapter) -> list[str]:
     return [f for b in chapter.post.blocks for f in block_formulas(b)]
 
 
+_LAST: list = []  # [book, its index]: the editions of one run render one book
+
+
+@lru_cache(maxsize=100_000)
+def _adapted(tex: str) -> tuple[str, tuple[str, ...]]:
+    text, notes = texfix.adapt(tex)
+    return text, tuple(notes)
+
+
 @dataclass(frozen=True)
 class PageTex:
     preamble: str
@@ -58,6 +68,15 @@ class BookIndex:
 
     @classmethod
     def of(cls, book: Book) -> BookIndex:
+        """The index of a book; each edition's renderer asks for the same book's, which is made once."""
+        if _LAST and _LAST[0] is book:
+            return _LAST[1]
+        index = cls._make(book)
+        _LAST[:] = [book, index]
+        return index
+
+    @classmethod
+    def _make(cls, book: Book) -> BookIndex:
         paths: dict[str, str] = {}
         numbers: dict[str, dict[str, str]] = {}
         owners: dict[str, list[str]] = {}
@@ -121,7 +140,7 @@ class BookIndex:
 
         def tex(source: str) -> str:
             if source not in adapted:
-                text, _ = texfix.adapt(source)
+                text, _ = _adapted(source)
                 if foreign:
                     text, _ = texfix.link_references(text, local, foreign)
                 adapted[source] = text
@@ -130,7 +149,7 @@ class BookIndex:
         if problems is not None:
             notes: dict[str, int] = {}
             for f in found:
-                for note in texfix.adapt(f)[1]:
+                for note in _adapted(f)[1]:
                     notes[note] = notes.get(note, 0) + 1
             if notes:
                 problems.append(Problem(chapter.post.source, "math-adapted",
