@@ -346,3 +346,20 @@ def test_excerpt_translations_keep_attaching_when_the_full_page_supersedes_the_e
     was = [u.text for u in before.texts["en"].units if u.state == State.CURRENT]
     now = [u.text for u in after.texts["en"].units if u.state == State.CURRENT]
     assert now == was and len(after.post.blocks) > len(before.post.blocks)
+
+
+def test_an_article_has_one_unit_per_block_and_none_for_code_or_display_formulas(tmp_path):
+    from builder.model import Markup
+
+    kinds = [BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.LIST_ITEM, BlockKind.TABLE,
+             BlockKind.QUOTE, BlockKind.CODE, BlockKind.MATH, BlockKind.IMAGE, BlockKind.FOOTNOTE, BlockKind.RULE]
+    texts = ["小节", "正文$x$。", "第一项", "第二项", "| a | b |\n|---|---|\n| 1 | 2 |", "引用", "print(1)",
+             "\\begin{equation}x\\end{equation}", "示意图", "注释", "---"]
+    blocks = tuple(Block(k, t, Source("p.txt", i + 1), Markup.MARKDOWN) for i, (k, t)
+                   in enumerate(zip(kinds, texts, strict=True)))
+    post = dataclasses.replace(_post(), blocks=blocks)
+    tr, added = scaffold(post, None, tmp_path / "k.yml")
+    assert added == 8 and [u.source for u in tr.units] == ["小节", "正文$x$。", "第一项", "第二项", texts[4], "引用",
+                                                           "示意图", "注释"]
+    states = [a.state for a in align(post, tr)]
+    assert states.count(State.SHARED) == 3 and states.count(State.MISSING) == 8
