@@ -10,9 +10,11 @@ raise, so the renderer can call them on anything a scrape holds:
 - :func:`adapt` rewrites what MathJax 2 accepted and MathJax 3 rejects or shows
   differently (text mode, two-argument ``\\color``, ``\\bm``, MathJax 2
   ``\\require`` names, tags and labels inside ``aligned``-like environments);
-- :func:`definitions` gathers a post's ``\\newcommand`` & co. into one preamble;
+- :func:`definitions` (:func:`collect_definitions` with notes) gathers a post's
+  ``\\newcommand`` & co. into one preamble;
 - :func:`equation_numbers` says which number MathJax 3 shows for each ``\\label``;
-- :func:`link_references` turns references to other chapters' labels into links;
+- :func:`link_references` turns references to other chapters' labels into links to
+  the anchor MathJax 3 gives them (:func:`equation_anchor`);
 - :func:`restore_delimiters` puts back ``$`` a scrape lost, where that is clear.
 
 What MathJax 3 does was checked against its sources (tex-chtml-full.js 3.2.2 in
@@ -35,6 +37,8 @@ from .mathtext import _Closers, _tokens
 # or the run of letters after it; GetArgument matches braces and ignores '%', so this does too).
 
 _CS = re.compile(r"\\(?:[A-Za-z]+|.)", re.S)
+# In math mode '%' starts a comment to the end of the line: what is in it is not TeX MathJax reads.
+_CS_OR_COMMENT = re.compile(r"\\(?:[A-Za-z]+|.)|%[^\n]*", re.S)
 _CS_OR_BRACE = re.compile(r"\\(?:[A-Za-z]+|.)|[{}]", re.S)
 _LETTER = re.compile(r"[A-Za-z]")
 
@@ -45,6 +49,7 @@ class _Braces:
     def __init__(self, tex: str) -> None:
         self.tex = tex
         self.close: dict[int, int] = {}  # position of '{' → position just after its '}'
+        self.open_of: dict[int, int] = {}  # position just after a '}' → position of its '{'
         self.balanced = True
         stack: list[int] = []
         for m in _CS_OR_BRACE.finditer(tex):
@@ -53,9 +58,12 @@ class _Braces:
                 stack.append(m.start())
             elif c == "}":
                 if stack:
-                    self.close[stack.pop()] = m.end()
+                    opening = stack.pop()
+                    self.close[opening] = m.end()
+                    self.open_of[m.end()] = opening
                 else:
                     self.balanced = False
+        self.unclosed = bool(stack)  # a '{' never closed (MathJax then finds no end to the formula)
         if stack:
             self.balanced = False
 
@@ -115,20 +123,29 @@ class _Braces:
         return p + 1
 
 
-def _apply(tex: str, edits: list[tuple[int, int, str]]) -> str:
-    """The text with each (start, end, replacement) applied; edits do not overlap, insertions keep their order."""
+def _odd_backslashes(tex: str, p: int) -> bool:
+    """Whether the backslash at ``p`` starts a control sequence (it is not the second half of a ``\\\\``)."""
+    i = p
+    while i > 0 and tex[i - 1] == "\\":
+        i -= 1
+    return (p - i) % 2 == 0 and p >= 0 and tex.startswith("\\", p)
+
+
+def _apply(tex: str, edits: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
+    """``tex[start:end]`` with each (start, end, replacement) applied; edits do not overlap, insertions keep order."""
+    end = len(tex) if end is None else end
     if not edits:
-        return tex
+        return tex[start:end]
     edits.sort(key=lambda e: (e[0], e[1]))
     out: list[str] = []
-    pos = 0
-    for start, end, text in edits:
-        if start < pos:  # cannot happen with the scanners below; dropped rather than corrupting the formula
+    pos = start
+    for a, z, text in edits:
+        if a < pos:  # cannot happen with the scanners below; dropped rather than corrupting the formula
             continue
-        out.append(tex[pos:start])
+        out.append(tex[pos:a])
         out.append(text)
-        pos = end
-    out.append(tex[pos:])
+        pos = z
+    out.append(tex[pos:end])
     return "".join(out)
 
 
@@ -229,8 +246,10 @@ def _definitions_in(tex: str, b: _Braces | None = None) -> tuple[list[tuple[int,
     spans: list[tuple[int, int]] = []
     bad = 0
     pos = 0
-    while (m := _CS.search(tex, pos)) is not None:
+    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
         pos = m.end()
+        if m.group().startswith("%"):
+            continue
         name = m.group()[1:]
         if name not in _DEFINERS:
             continue
@@ -272,63 +291,76 @@ _MATH_IN_TEXT = re.compile(r"\\(?:[A-Za-z]+|.)|[{}$]", re.S)
 _TEXT_ESCAPES = {"_": "\\_", "&": "\\&", "%": "\\%", "#": "\\#", "^": "\\unicode{x5E}"}
 
 
-def _math_end(tex: str, p: int, end: int, closer: str) -> int:
-    """Where math opened in text mode (``$`` or ``\\(``) ends, as textmacros finds it; -1 if it does not."""
-    depth = 0
-    for m in _MATH_IN_TEXT.finditer(tex, p, end):
+def _math_end(b: _Braces, p: int, end: int, closer: str) -> int:
+    """Where math opened in text mode (``$`` or ``\\(``) ends, as textmacros finds it; -1 if it does not.
+
+    Braced groups are stepped over whole (a closer inside braces does not count), so nested text and math cost
+    their length once, not once per level.
+    """
+    tex = b.tex
+    i = p
+    while (m := _MATH_IN_TEXT.search(tex, i, end)) is not None:
         t = m.group()
         if t == "{":
-            depth += 1
-        elif t == "}":
-            depth -= 1
-            if depth < 0:
+            close = b.close.get(m.start())
+            if close is None or close > end:
                 return -1
-        elif depth == 0 and t == closer:
+            i = close
+            continue
+        if t == "}":
+            return -1
+        if t == closer:
             return m.end()
+        i = m.end()
     return -1
 
 
-def _fix_text(b: _Braces, start: int, end: int, in_definition: bool) -> str:
-    """The text-mode argument ``tex[start:end]`` written so MathJax 3 shows what MathJax 2 showed."""
+def _fix_text(b: _Braces, start: int, end: int, in_definition: bool, edits: list[tuple[int, int, str]],
+              regions: list[tuple[int, int]]) -> None:
+    """Edits that make the text-mode argument ``tex[start:end]`` show in MathJax 3 what MathJax 2 showed.
+
+    The math in it (``$…$``, ``\\(…\\)``) is not text: its spans go to ``regions``, for the caller to adapt.
+    """
     tex = b.tex
-    out: list[str] = []
     i = start
     while i < end:
         m = _TEXT_TOKEN.match(tex, i, end)
         if m is None:  # cannot happen: the pattern matches any character
-            out.append(tex[i:end])
             break
         tok = m.group()
         if tok in ("$", "\\("):
-            close = _math_end(tex, m.end(), end, "$" if tok == "$" else "\\)")
+            close = _math_end(b, m.end(), end, "$" if tok == "$" else "\\)")
             if close == -1:  # unterminated: an error in both versions, left as it is
-                out.append(tex[i:end])
                 break
-            out.append(tex[i:close])
+            regions.append((m.end(), close - len(tok)))
             i = close
             continue
         if tok.startswith("\\"):
             name = tok[1:]
+            i = m.end()
             if name in _TEXT_WORDS or name in _TEXT_SYMBOLS or tok == "\\":
-                out.append(tok)
-                i = m.end()
                 for _ in range(_TEXT_RAW_ARGS.get(name, 0)):
                     arg = b.group(i)
                     if arg is None or arg > end:
                         break
-                    out.append(tex[i:arg])
                     i = arg
-                continue
-            out.append("\\\\" + name)  # "\\" is a literal backslash in text mode: shown as typed, as MathJax 2 did
-            i = m.end()
+            else:  # "\\" is a literal backslash in text mode: the name shows as typed, as MathJax 2 showed it
+                edits.append((m.start(), m.start(), "\\"))
             continue
         if tok == "#" and in_definition and i + 1 < end and tex[i + 1] in "123456789#":
-            out.append(tex[i:i + 2])  # a macro parameter (#1) or an escaped one (##)
-            i += 2
+            i += 2  # a macro parameter (#1) or an escaped one (##)
             continue
-        out.append(_TEXT_ESCAPES.get(tok, tok))
+        escaped = _TEXT_ESCAPES.get(tok)
+        if escaped is not None:
+            edits.append((m.start(), m.end(), escaped))
         i = m.end()
-    return "".join(out)
+
+
+def _fixed_text(b: _Braces, start: int, end: int) -> str:
+    """``tex[start:end]`` as :func:`_fix_text` rewrites it (the math in it as it is)."""
+    edits: list[tuple[int, int, str]] = []
+    _fix_text(b, start, end, False, edits, [])
+    return _apply(b.tex, edits, start, end)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -353,6 +385,9 @@ _COLOR_SYMBOLS = frozenset(
     "Phi Psi Omega infty partial nabla ell hbar imath jmath aleph emptyset varnothing cdot times pm mp ast star "
     "circ bullet cdots ldots vdots ddots forall exists neg top bot prime to rightarrow leftarrow Rightarrow "
     "Leftarrow leq geq neq approx sim equiv in notin subset supset cup cap wedge vee oplus otimes".split())
+# Control words that take no argument, so a group after them is not theirs (besides _COLOR_SYMBOLS).
+_NO_ARGUMENT = frozenset("quad qquad enspace displaystyle textstyle scriptstyle scriptscriptstyle limits nolimits "
+                         "left right bigl bigr Bigl Bigr big Big bigg Bigg middle cr".split())
 _ADAPT_HINT = re.compile(r"\\(?:text|mbox|hbox|fbox|tag|color|fcolorbox|bm(?![A-Za-z])|require|"
                          r"begin\s*\{\s*(?:split|aligned|alignedat|gathered|lgathered|rgathered)\s*\})")
 _DEFINES_BM = re.compile(r"\\(?:(?:re)?newcommand\s*\{?\s*|def\s*|let\s*)\\bm(?![A-Za-z])")
@@ -365,21 +400,18 @@ NOTE_HOIST = "\\label/\\tag/\\nonumber moved out of split/aligned/gathered (Math
 
 
 class _Adapter:
-    """One pass over a formula, collecting edits; see :func:`adapt`."""
+    """The edits :func:`adapt` makes, collected over the formula and the math inside its text arguments."""
 
     def __init__(self, tex: str) -> None:
         self.tex = tex
         self.b = _Braces(tex)
         self.edits: list[tuple[int, int, str]] = []
+        self.moves: list[tuple[int, int, int]] = []  # (start, end, destination) of a \label, \tag or \nonumber
         self.notes: list[str] = []
         self.defines_bm = _DEFINES_BM.search(tex) is not None
         spans, _ = _definitions_in(tex, self.b)
         self.def_starts = [s for s, _ in spans]
         self.def_ends = [e for _, e in spans]
-        # Hoisting: the depth of the outermost tag-swallowing environment, and what was taken out of it.
-        self.envs: list[str] = []
-        self.hoist_depth: int | None = None
-        self.hoisted: list[tuple[int, int, str]] = []  # (start, end, text) removed from inside
 
     def note(self, note: str) -> None:
         if note not in self.notes:
@@ -390,66 +422,112 @@ class _Adapter:
         return i >= 0 and p < self.def_ends[i]
 
     def run(self) -> tuple[str, list[str]]:
+        regions = [(0, len(self.tex))]  # a work list, not recursion: math in text in math… nests without limit
+        while regions:
+            start, end = regions.pop()
+            _Region(self, start, end, regions).scan()
+        return self.result(), self.notes
+
+    def result(self) -> str:
+        """The edits applied, each moved piece (with the edits inside it) taken out and put at its destination."""
+        if not self.moves:
+            return _apply(self.tex, self.edits)
+        moves: list[tuple[int, int, int]] = []
+        for move in sorted(self.moves):
+            if not moves or move[0] >= moves[-1][1]:  # a move inside a moved piece goes with it
+                moves.append(move)
+        self.edits.sort(key=lambda e: (e[0], e[1]))
+        kept: list[tuple[int, int, str]] = []
+        inside: list[list[tuple[int, int, str]]] = [[] for _ in moves]
+        k = 0
+        for edit in self.edits:
+            a, z, _ = edit
+            while k < len(moves) and moves[k][1] <= a:
+                k += 1
+            if k < len(moves):
+                start, end, _ = moves[k]
+                if start <= a and z <= end and not (a == z and a in (start, end)):
+                    inside[k].append(edit)
+                    continue
+            kept.append(edit)
+        for (start, end, dest), own in zip(moves, inside, strict=True):
+            kept.append((start, end, ""))
+            kept.append((dest, dest, _apply(self.tex, own, start, end)))
+        return _apply(self.tex, kept)
+
+
+class _Region:
+    """One stretch of math: the formula, or the math inside one of its text arguments."""
+
+    def __init__(self, adapter: _Adapter, start: int, end: int, regions: list[tuple[int, int]]) -> None:
+        self.a = adapter
+        self.tex = adapter.tex
+        self.b = adapter.b
+        self.start, self.end = start, end
+        self.regions = regions
+        # Moving: the depth of the outermost tag-swallowing environment, and what waits to leave it.
+        self.envs: list[str] = []
+        self.open: dict[str, int] = {}  # how many of each environment are open (a list scan would be quadratic)
+        self.hoist_depth: int | None = None
+        self.pending: list[tuple[int, int]] = []
+
+    def scan(self) -> None:
         tex, b = self.tex, self.b
-        pos = 0
-        while (m := _CS.search(tex, pos)) is not None:
+        pos = self.start
+        while (m := _CS_OR_COMMENT.search(tex, pos, self.end)) is not None:
             pos = m.end()
+            if m.group().startswith("%"):
+                continue
             name = m.group()[1:]
             if name in ("begin", "end"):
-                pos = self.environment(name, m.start(), m.end())
+                pos = self.environment(name, m.end())
             elif name in _TEXT_COMMANDS:
                 pos = self.text_command(name, m.start(), m.end())
             elif name in ("label", "nonumber", "notag") and self.hoist_depth is not None:
                 end = b.group(m.end()) if name == "label" else m.end()
                 if end is not None:
-                    self.hoist(m.start(), end, tex[m.start():end])
+                    self.pending.append((m.start(), end))
                     pos = end
             elif name == "color":
                 pos = self.color(m.start(), m.end())
-            elif name == "bm" and not self.defines_bm:
-                self.edits.append((m.start(), m.end(), "\\boldsymbol"))
-                self.note(NOTE_BM)
+            elif name == "bm" and not self.a.defines_bm:
+                self.a.edits.append((m.start(), m.end(), "\\boldsymbol"))
+                self.a.note(NOTE_BM)
             elif name == "require":
                 pos = self.require(m.start(), m.end())
-        if self.hoisted:  # an environment never closed: MathJax 3 shows an error anyway; put everything back
-            self.edits.extend(self.hoisted)
-            self.hoisted = []
-        return _apply(tex, self.edits), self.notes
+        # An environment never closed: MathJax 3 shows an error anyway; what waited to move stays where it is.
 
-    def hoist(self, start: int, end: int, text: str) -> None:
-        self.edits.append((start, end, ""))
-        self.hoisted.append((start, start, text))
-
-    def environment(self, name: str, start: int, end: int) -> int:
+    def environment(self, name: str, end: int) -> int:
         arg = self.b.group_at(end)
         if arg is None:
             return end
         env = self.tex[arg[0] + 1:arg[1] - 1].strip()
         if name == "begin":
             self.envs.append(env)
+            self.open[env] = self.open.get(env, 0) + 1
             if env in _TAG_SWALLOWING and self.hoist_depth is None:
                 self.hoist_depth = len(self.envs)
-        elif env in self.envs:
-            while self.envs and self.envs.pop() != env:
-                pass
+        elif self.open.get(env):
+            while self.envs:
+                top = self.envs.pop()
+                self.open[top] -= 1
+                if top == env:
+                    break
             if self.hoist_depth is not None and len(self.envs) < self.hoist_depth:
-                if self.hoisted:
-                    # Back out the placeholders, keep the removals, and insert the moved text after \end{…}.
-                    moved = "".join(text for _, _, text in self.hoisted)
-                    self.edits.append((arg[1], arg[1], moved))
-                    self.note(NOTE_HOIST)
-                self.hoisted = []
+                for start, stop in self.pending:
+                    self.a.moves.append((start, stop, arg[1]))
+                    self.a.note(NOTE_HOIST)
+                self.pending = []
                 self.hoist_depth = None
         return arg[1]
 
     def text_command(self, name: str, start: int, end: int) -> int:
         tex, b = self.tex, self.b
         p = end
-        star = ""
         if name == "tag":
             q = b.skip_ws(p)
             if tex.startswith("*", q):
-                star, p = "*", q + 1
+                p = q + 1
         for _ in range(_TEXT_COMMANDS[name]):
             raw = b.group(p)
             if raw is None:
@@ -458,14 +536,12 @@ class _Adapter:
         arg = b.group_at(p)
         if arg is None:
             return p
-        body = _fix_text(b, arg[0] + 1, arg[1] - 1, self.in_definition(arg[0]))
-        changed = body != tex[arg[0] + 1:arg[1] - 1]
-        if changed:
-            self.note(NOTE_TEXT)
+        before = len(self.a.edits)
+        _fix_text(b, arg[0] + 1, arg[1] - 1, self.a.in_definition(arg[0]), self.a.edits, self.regions)
+        if len(self.a.edits) > before:
+            self.a.note(NOTE_TEXT)
         if name == "tag" and self.hoist_depth is not None:
-            self.hoist(start, arg[1], f"\\tag{star}{{{body}}}")
-        elif changed:
-            self.edits.append((arg[0] + 1, arg[1] - 1, body))
+            self.pending.append((start, arg[1]))
         return arg[1]
 
     def color(self, start: int, end: int) -> int:
@@ -475,7 +551,7 @@ class _Adapter:
         if spec is None:  # \color[model]{…} or a malformed call: MathJax 3 syntax already, or an error in both
             return end
         p = b.skip_ws(spec[1])
-        if p >= len(tex):
+        if p >= self.end:
             return spec[1]
         c = tex[p]
         if c == "{":
@@ -487,20 +563,55 @@ class _Adapter:
             if cs is None or (_LETTER.match(word) and word not in _COLOR_SYMBOLS) or word == "\\":
                 return spec[1]
             arg_end = resume = cs.end()
-        elif c in "}&^_":
+        elif c in "}&^_$":
             return spec[1]
         else:
             arg_end = resume = p + 1
         if arg_end is None:
             return spec[1]
+        if self.taken_as_argument(start):
+            return resume
         after = b.skip_ws(arg_end)
-        scope_ends = (after >= len(tex) or tex[after] in "}&" or tex.startswith("\\\\", after)
+        scope_ends = (after >= self.end or tex[after] in "}&" or tex.startswith("\\\\", after)
                       or (tex.startswith("\\cr", after) and not _LETTER.match(tex, after + 3)))
         if not scope_ends:
-            self.edits.append((start, start, "{"))
-            self.edits.append((arg_end, arg_end, "}"))
-            self.note(NOTE_COLOR)
+            self.a.edits.append((start, start, "{"))
+            self.a.edits.append((arg_end, arg_end, "}"))
+            self.a.note(NOTE_COLOR)
         return resume
+
+    def taken_as_argument(self, start: int) -> bool:
+        """Whether what precedes ``\\color`` would take a group put there as its argument.
+
+        That is a script (``^``, ``_``), a control word that may take arguments, or another ``\\color{c}`` (whose
+        MathJax 2 argument was this ``\\color``: an error there).  Such a call is left as it is, so adapting the
+        result again finds the same thing.
+        """
+        tex = self.tex
+        i = start
+        while i > self.start and tex[i - 1] in " \t\r\n":
+            i -= 1
+        if i <= self.start:
+            return False
+        c = tex[i - 1]
+        if c in "^_":
+            return True
+        if c == "}":
+            opening = self.b.open_of.get(i)
+            if opening is None:
+                return False
+            j = opening
+            while j > self.start and tex[j - 1] in " \t\r\n":
+                j -= 1
+            return tex.endswith("\\color", max(0, j - 6), j) and _odd_backslashes(tex, j - 6)
+        if not _LETTER.match(c):
+            return False
+        j = i - 1
+        while j > max(self.start, i - 40) and _LETTER.match(tex, j - 1):
+            j -= 1
+        if j == 0 or tex[j - 1] != "\\" or not _odd_backslashes(tex, j - 1):
+            return False
+        return tex[j:i] not in _COLOR_SYMBOLS and tex[j:i] not in _NO_ARGUMENT
 
     def require(self, start: int, end: int) -> int:
         arg = self.b.group_at(end)
@@ -508,11 +619,11 @@ class _Adapter:
             return end
         name = self.tex[arg[0] + 1:arg[1] - 1].strip()
         if name in _REQUIRE_RENAMED:
-            self.edits.append((arg[0] + 1, arg[1] - 1, _REQUIRE_RENAMED[name]))
-            self.note(NOTE_REQUIRE)
+            self.a.edits.append((arg[0] + 1, arg[1] - 1, _REQUIRE_RENAMED[name]))
+            self.a.note(NOTE_REQUIRE)
         elif name in _REQUIRE_BUILT_IN:
-            self.edits.append((start, arg[1], ""))
-            self.note(NOTE_REQUIRE)
+            self.a.edits.append((start, arg[1], ""))
+            self.a.note(NOTE_REQUIRE)
         return arg[1]
 
 
@@ -606,9 +717,11 @@ _NUMBERED = frozenset({"equation", "align", "gather", "multline", "eqnarray", "a
 _TAGGABLE = _NUMBERED | frozenset({"equation*", "align*", "gather*", "multline*", "eqnarray*", "alignat*",
                                    "flalign*", "xxalignat"})
 _UNTAGGABLE = frozenset({"xxalignat", "flalign*"})  # "\tag not allowed in … environment"; labels never recorded
+_NOT_ARRAYS = frozenset({"", "equation", "equation*"})  # the top level and equation are not tables
 _ONE_ROW = frozenset({"equation", "equation*", "multline", "multline*"})  # one number for the whole environment
 _WITH_COUNT = frozenset({"alignat", "alignat*", "xalignat", "xxalignat"})  # \begin{alignat}{2}
 _SPACE_ONLY = re.compile(r"\s*")
+_DIMENSION = re.compile(r"\s*[-+]?(?:\.\d+|\d+(?:\.\d*)?)\s*(?:pt|em|ex|mu|px|mm|cm|in|pc)\s*")
 # What does not make a row count as one: MathJax 3 drops an empty last row (after a final \\), and these add
 # nothing to it.  Seen: "a\\ \nonumber" numbers one row, "a\\[2pt]b\\" two, "\begin{align}\end{align}" none,
 # while an empty equation is still numbered and an empty middle row is numbered.
@@ -635,7 +748,7 @@ class _Context:
         self.numbered = env in _NUMBERED
         self.one_row = env in _ONE_ROW or env == ""
         self.depth = depth  # brace depth inside the environment
-        self.inner = 0  # open inner environments (their \\ are not this environment's rows)
+        self.inner: list[str] = []  # open inner environments (their \\ are not this environment's rows)
         self.row = _Row()
 
 
@@ -682,10 +795,16 @@ def _number_formula(tex: str, counter: int, page: Mapping[str, str]) -> tuple[in
         if number is not None and row.label:
             labels[row.label] = number
 
+    if b.unclosed or _odd_backslashes(tex, len(tex) - 1):
+        # MathJax's FindTeX never finds the end of such a formula (an open brace, or a backslash that escapes the
+        # closing delimiter): it stays text and numbers nothing.
+        return counter, labels
     try:
         _walk_formula(tex, b, stack, labels, page, finish)
-        if len(stack) > 1:
-            raise _NumberingError  # "Missing \end{…}"
+        if len(stack) > 1:  # "Missing \end{…}": an array environment ends its table first
+            if stack[-1].env not in _NOT_ARRAYS:
+                finish(stack[-1], True)
+            raise _NumberingError
         finish(top, last=True)
     except _NumberingError:
         pass
@@ -701,14 +820,18 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
         pos = m.end()
         tok = m.group()
         ctx = stack[-1]
+        if tok.startswith("%"):  # a comment
+            continue
         if not tok.startswith("\\"):
             if tok == "{":
                 depth += 1
                 ctx.row.content = True
             elif tok == "}":
+                if depth == ctx.depth:  # "Extra close brace": an array environment ends its table first
+                    if ctx.env not in _NOT_ARRAYS:
+                        finish(ctx, True)
+                    raise _NumberingError
                 depth -= 1
-                if depth < 0:
-                    raise _NumberingError  # "Extra close brace or missing open brace"
             elif not _SPACE_ONLY.fullmatch(tok):
                 ctx.row.content = True
             continue
@@ -735,23 +858,33 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
                         count = b.group(pos)
                         pos = count if count is not None else pos
                 else:
-                    ctx.inner += 1
-            elif len(stack) > 1 and ctx.inner == 0 and env in (ctx.env, "empheq"):
+                    ctx.inner.append(env)
+            elif ctx.inner:
+                if ctx.inner.pop() != env:
+                    raise _NumberingError  # "\begin{…} ended with \end{…}"
+            elif len(stack) > 1 and env in (ctx.env, "empheq"):
                 finish(ctx, True)
                 stack.pop()
-            elif ctx.inner:
-                ctx.inner -= 1
+            else:  # "\begin{…} ended with \end{…}" (the environment ends first) or "Extra \end{…}"
+                if ctx.env:
+                    finish(ctx, True)
+                raise _NumberingError
             continue
         if name in ("\\", "cr"):
-            if ctx.inner == 0 and name == "cr" and (ctx.env in ("", "equation", "equation*") or depth != ctx.depth):
+            if not ctx.inner and name == "cr" and (ctx.env in ("", "equation", "equation*") or depth != ctx.depth):
                 raise _NumberingError  # "Misplaced \cr": only arrays have rows
-            if not ctx.one_row and ctx.inner == 0 and depth == ctx.depth:
-                finish(ctx, False)
+            if name == "\\":
                 q = b.skip_ws(m.end())
-                if name == "\\" and tex.startswith("*", q):
-                    q += 1
-                opt = b.brackets(q, 40)
-                pos = opt if opt is not None else q
+                if tex.startswith("*", q):
+                    q = b.skip_ws(q + 1)
+                if tex.startswith("[", q):  # \\[2pt]; anything else in brackets is an error before the row ends
+                    opt = b.brackets(q, 60)
+                    if opt is None or not _DIMENSION.fullmatch(tex, q + 1, opt - 1):
+                        raise _NumberingError  # "Bracket argument to \\ must be a dimension"
+                    q = opt
+                pos = q
+            if not ctx.one_row and not ctx.inner and depth == ctx.depth:
+                finish(ctx, False)
             else:
                 ctx.row.content = True
             continue
@@ -781,7 +914,7 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
             arg = b.group_at(q)
             if arg is None:
                 raise _NumberingError
-            ctx.row.tag = _fix_text(b, arg[0] + 1, arg[1] - 1, False).strip()
+            ctx.row.tag = _fixed_text(b, arg[0] + 1, arg[1] - 1).strip()
             ctx.row.notag = False
             pos = arg[1]
             continue
@@ -791,11 +924,9 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
             continue
         if name not in _NOT_CONTENT:
             ctx.row.content = True
-    if depth > 0:
-        raise _NumberingError  # "Missing close brace"
 
 
-_TOKEN_OR_TEXT = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|[^\\{}]+", re.S)
+_TOKEN_OR_TEXT = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|%[^\n]*|[^\\{}%]+", re.S)
 
 
 def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
@@ -832,6 +963,8 @@ _URL_SAFE = "/-._~!'()*+,;=@"
 _PERCENT_OK = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_NUMBER = re.compile(r"[\w .,:;'()+\-*/!?]{0,100}")
 _REF_NAMES = ("ref", "eqref")
+# Every character with a meaning in text mode, written to show as itself.
+_NUMBER_ESCAPES = {**_TEXT_ESCAPES, "{": "\\{", "}": "\\}", "$": "\\$", "\\": "\\\\", "~": "\\unicode{x7E}"}
 
 
 def equation_anchor(label: str) -> str:
@@ -854,7 +987,7 @@ def _safe_url(url: str) -> str:
     return url
 
 
-def _safe_number(number: str, text_mode: bool) -> str:
+def _safe_number(number: str) -> str:
     """The shown number as TeX for a text-mode argument: plain as it is, other TeX only when it is well formed."""
     number = " ".join(str(number).split())[:200]
     if _PLAIN_NUMBER.fullmatch(number):
@@ -865,19 +998,20 @@ def _safe_number(number: str, text_mode: bool) -> str:
         # $…$ would end an inline formula early in the Markdown; \(…\) means the same in text mode.
         parts = re.split(r"(?<!\\)\$", number)
         return "".join(p if i % 2 == 0 else f"\\({p}\\)" for i, p in enumerate(parts))
-    return "".join(_TEXT_ESCAPES.get(c, "\\" + c if c in "{}$\\~" else c) for c in number)
+    return "".join(_NUMBER_ESCAPES.get(c, c) for c in number)
 
 
 def link_references(tex: str, local: Collection[str], foreign: Mapping[str, tuple[str, str]]
                     ) -> tuple[str, list[str]]:
     """``\\eqref``/``\\ref`` to labels of other chapters as links to them; and notes naming unknown labels.
 
-    A reference whose label (spaces trimmed) is in ``local`` stays: MathJax links it on the page.  One whose label
-    is in ``foreign`` (label → (relative URL of the chapter page, shown number)) becomes
-    ``\\href{URL#mjx-eqn%3A…}{\\text{(n)}}`` (``n`` for ``\\ref``; inside text mode the number without ``\\text``):
-    the fragment MathJax 3 gives that label's tag (:func:`equation_anchor`), percent-encoded, so no label can end
-    the argument; the URL is percent-encoded the same way.  Other labels stay as they are (MathJax shows "(???)")
-    and are named in the notes, once each.
+    Labels are matched exactly, as MathJax matches them.  A reference whose label is in ``local`` stays: MathJax
+    links it on the page.  One whose label is in ``foreign`` (label → (relative URL of the chapter page, shown
+    number)) becomes ``\\href{URL#mjx-eqn%3A…}{\\text{(n)}}`` (``n`` for ``\\ref``; inside text mode the number
+    without ``\\text``): the fragment is the one MathJax 3 gives that label's tag (:func:`equation_anchor`),
+    percent-encoded, so no label can end the argument; the URL is percent-encoded the same way and loses any
+    fragment; a number that is not well-formed text-mode TeX is escaped.  Other labels stay as they are (MathJax
+    shows "(???)") and are named in the notes, once each.
     """
     if not isinstance(tex, str) or "ref" not in tex:
         return tex, []
@@ -886,9 +1020,12 @@ def link_references(tex: str, local: Collection[str], foreign: Mapping[str, tupl
     starts = [s for s, _ in text_spans]
     edits: list[tuple[int, int, str]] = []
     unknown: list[str] = []
+    seen: set[str] = set()
     pos = 0
-    while (m := _CS.search(tex, pos)) is not None:
+    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
         pos = m.end()
+        if m.group().startswith("%"):
+            continue
         name = m.group()[1:]
         if name not in _REF_NAMES:
             continue
@@ -902,13 +1039,14 @@ def link_references(tex: str, local: Collection[str], foreign: Mapping[str, tupl
         target = foreign.get(label)
         if target is None:
             note = f"unknown label {label[:80]!r}"
-            if note not in unknown:
+            if note not in seen:
+                seen.add(note)
                 unknown.append(note)
             continue
         url, number = target
         i = bisect.bisect_right(starts, m.start()) - 1
         text_mode = i >= 0 and m.start() < text_spans[i][1]
-        shown = _safe_number(number, text_mode)
+        shown = _safe_number(number)
         if name == "eqref":
             shown = f"({shown})"
         body = shown if text_mode else f"\\text{{{shown}}}"
@@ -924,8 +1062,10 @@ def _text_spans(b: _Braces) -> list[tuple[int, int]]:
         return []
     spans: list[tuple[int, int]] = []
     pos = 0
-    while (m := _CS.search(tex, pos)) is not None:
+    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
         pos = m.end()
+        if m.group().startswith("%"):
+            continue
         name = m.group()[1:]
         if name not in _TEXT_COMMANDS:
             continue
@@ -969,7 +1109,8 @@ leq geq neq le ge ne approx sim simeq equiv propto ll gg subset supset subseteq 
 wedge vee forall exists emptyset varnothing
 to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow mapsto longrightarrow Longrightarrow
 hat bar tilde vec dot ddot widehat widetilde overline underline overbrace underbrace overset underset stackrel
-quad qquad displaystyle textstyle begin end label eqref tag nonumber
+quad qquad displaystyle textstyle begin end label eqref tag nonumber dots mid perp prime ell hbar binom dbinom
+tbinom boxed xrightarrow xleftarrow iff implies neg land lor triangleq mathop nolimits check breve lvert rvert
 """.split())
 _STRONG = re.compile(r"\\([A-Za-z]+)|(?<=[A-Za-z0-9})\]])[_^]\{")
 # A run: what can sit between CJK text in a formula (printable ASCII but '$' and '`').
@@ -983,6 +1124,7 @@ _MASK = re.compile(rf"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{{0,30}}://|ww
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 _CJK_EDGE = re.compile(rf"[{_CJK}\u2014\u2018-\u201d\u2026]")
 _ENV_WORD = re.compile(r"\\(?:begin|end)(?![A-Za-z])")
+_ALIGNMENT = re.compile(r"(?<!\\)&")
 
 
 def _snippet(text: str, start: int, end: int) -> str:
@@ -1061,7 +1203,7 @@ def restore_delimiters(text: str) -> tuple[str, list[Lost]]:
             elif z == end and i + 1 < len(pieces) and pieces[i + 1][0] == "env":
                 reason = _around_environment(text, pieces, i + 1, masks, edits)
             else:
-                reason = _ambiguity(text, a, z, start, end, pieces, i)
+                reason = _ambiguity(text, a, z, m.start(), m.end(), start, end, pieces, i)
                 if reason is None:
                     edits.append((a, z, f"${text[a:z]}$"))
             if reason is not None:
@@ -1087,9 +1229,9 @@ class _Spans:
         return i >= 0 and self.ends[i] > start
 
 
-def _ambiguity(text: str, a: int, z: int, start: int, end: int, pieces: list[tuple[str, int, int]],
-               i: int) -> str | None:
-    """Why the TeX in ``text[a:z]`` cannot be wrapped in ``$…$`` safely; None when it can."""
+def _ambiguity(text: str, a: int, z: int, run_start: int, run_end: int, start: int, end: int,
+               pieces: list[tuple[str, int, int]], i: int) -> str | None:
+    """Why the TeX in ``text[a:z]`` (spaces around it: up to ``run_start``/``run_end``) cannot become ``$…$``."""
     run = text[a:z]
     if not _Braces(run).balanced:
         return "unbalanced braces"
@@ -1099,8 +1241,10 @@ def _ambiguity(text: str, a: int, z: int, start: int, end: int, pieces: list[tup
         return "TeX among ASCII words: where the formula starts and ends is unclear"
     if run[-1] in "\\_^":
         return "TeX ends in a backslash or an open script"
-    left_ok = _CJK_EDGE.match(text, a - 1) if a > start else i == 0
-    right_ok = _CJK_EDGE.match(text, z) if z < end else i + 1 == len(pieces)
+    if _ALIGNMENT.search(run):
+        return "'&' outside an environment"
+    left_ok = _CJK_EDGE.match(text, run_start - 1) if run_start > start else i == 0
+    right_ok = _CJK_EDGE.match(text, run_end) if run_end < end else i + 1 == len(pieces)
     if not (left_ok and right_ok):
         return "TeX not set off by Chinese text or punctuation"
     return None
@@ -1131,7 +1275,7 @@ def _around_environment(text: str, pieces: list[tuple[str, int, int]], env: int,
                 return "TeX next to an environment, not set off by Chinese text"
             last = stop
     outside = text[first:pieces[env][1]] + text[pieces[env][2]:last]
-    if masks.overlaps(first, last) or _prose(outside) or _ENV_WORD.search(outside):
+    if masks.overlaps(first, last) or _prose(outside) or _ENV_WORD.search(outside) or _ALIGNMENT.search(outside):
         return "TeX next to an environment, among words"
     if not _Braces(text[first:last]).balanced:
         return "unbalanced braces around an environment"
@@ -1158,6 +1302,9 @@ def _whole_paragraph(text: str, pieces: list[tuple[str, int, int]],
         return None
     if masks.overlaps(0, len(text)) or _prose(plain) or _ENV_WORD.search(plain):
         return None
+    if _ALIGNMENT.search(plain):
+        return text, [Lost(len(text) - len(text.lstrip()), _snippet(text, 0, len(text)),
+                           "a paragraph of TeX with '&' outside an environment")]
     lead = len(text) - len(text.lstrip())
     if not _Braces(body).balanced:
         return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX with unbalanced braces")]
