@@ -137,7 +137,7 @@ class BookPlugin(BasePlugin[BookConfig]):
                 if problem.level != Level.INFO:
                     log.warning(str(problem))
             prepared = {lang: Prepared(lang, tuple(r.files), r.nav, result.ui[lang].get("about", ""),
-                                       _summary(result, lang))
+                                       _summary(result, lang), tuple(sorted(result.images.items())))
                         for lang, r in result.rendered.items()}
             self.pages = prepared[self.edition.lang]
             for lang in langs:
@@ -177,6 +177,9 @@ class BookPlugin(BasePlugin[BookConfig]):
                     files.append(File.generated(config, rel, abs_src_path=str(path)))
         for site_path, source in mathjax_files().items():
             files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        for site_path, source in self.pages.images:  # the posts' pictures, from archive/images/
+            if files.get_file_from_path(site_path) is None:
+                files.append(File.generated(config, site_path, abs_src_path=source))
         # mkdocs has cleaned the site folder by now: the other editions may build into it.
         self.running = [start(job) for job in self.jobs]
         self.spent += time.perf_counter() - start_time
