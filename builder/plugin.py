@@ -6,15 +6,15 @@ option ``edition`` names which edition of ``editorial/editions.yml`` that
 configuration builds, the original by default) does four things:
 
 * ``on_config``: the edition's site URL, the editions' roots and relative
-  paths for the templates (``config.extra.kb_editions``), the search's jieba
-  dictionary derived from the glossary;
+  paths for the templates (``config.extra.kb_editions``);
 * ``on_pre_build``: one pipeline run for every edition (in the original's
   build), or the pages handed over by that build (in another edition's,
   see :mod:`builder.orchestrate`); the navigation;
 * ``on_files``: the generated pages and the installed MathJax as mkdocs files
   (a hand-written page in ``docs/`` wins), then the other editions' builds
   start, into ``<site>/<prefix>``, in parallel;
-* ``on_post_build``: a compact search index; the other editions finished.
+* ``on_post_build``: this edition's Pagefind search index (:mod:`builder.search`);
+  the other editions finished.
 
 Generated pages never go into ``docs/``: a one-off build keeps them in memory,
 ``mkdocs serve`` writes them to ``build/book/<lang>/`` (only when changed) so
@@ -23,7 +23,6 @@ that a dirty reload sees unchanged files as unchanged.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -39,11 +38,10 @@ from pathspec.gitignore import GitIgnoreSpec
 from .assets import mathjax_files
 from .editions import Edition, Editions, load_editions
 from .escape import html_text
-from .glossary import jieba_dictionary
-from .model import Level, OutputFile
+from .model import Level
 from .orchestrate import EditionJob, Prepared, Running, finish, start
 from .pipeline import DEFAULT_SITE, Paths, Result, run
-from .write import write
+from .search import SearchIndexError, index_edition
 
 # Archive problems are the content's, not the site's: logged outside the "mkdocs"
 # logger so that `mkdocs build --strict` judges the site, and `python -m builder
@@ -56,7 +54,6 @@ if not log.handlers:
     log.addHandler(_handler)
     log.setLevel(logging.INFO)
 
-JIEBA_DICT = "jieba-userdict.txt"
 
 
 class BookConfig(base.Config):
@@ -91,7 +88,6 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_config(self, config: Any) -> Any:
         start_time = time.perf_counter()
         self.root = Path(config.config_file_path).resolve().parent
-        folder = self.root / self.config.build
         self.paths = Paths.of(self.root, archive=self.config.archive, editorial=self.config.editorial,
                               translations=self.config.translations, build=self.config.build)
         editions, problems = load_editions(self.paths.editorial)
@@ -113,11 +109,6 @@ class BookPlugin(BasePlugin[BookConfig]):
             {"lang": e.lang, "tag": e.tag, "name": e.name, "root": e.root_url(self.base),
              "path": edition.path_to(e), "current": e.lang == edition.lang}
             for e in editions.all]
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        terms_text = jieba_dictionary(self.paths.editorial)
-        if search is not None and terms_text:
-            write([OutputFile(JIEBA_DICT, terms_text)], folder / "search")
-            search.config.jieba_dict_user = str(folder / "search" / JIEBA_DICT)
         self.spent = time.perf_counter() - start_time
         return config
 
@@ -186,21 +177,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        """Formulas stay out of the search index: raw TeX is noise in results."""
+        """Formulas stay out of the search index (builder/search.py leaves marked elements out): raw TeX is noise."""
         return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude')
 
-    @event_priority(-100)  # after the search plugin has written its index
+    @event_priority(-100)  # after every other plugin has written its files: the index reads the finished pages
     def on_post_build(self, *, config: Any) -> None:
-        start_time = time.perf_counter()
-        _compact_search_index(Path(config.site_dir))
-        self.spent += time.perf_counter() - start_time
-        assert self.edition is not None
+        assert self.edition is not None and self.editions is not None
+        unindexed = ""
+        try:  # this edition's pages only: the other editions build below it meanwhile, and index themselves
+            indexed = index_edition(Path(config.site_dir), self.edition.tag, self.edition.prefix,
+                                    [e.prefix for e in self.editions.all])
+            log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.seconds:.2f} s")
+        except SearchIndexError as err:
+            unindexed = f"{self.edition.lang}: search index: {err}"
         log.info(f"{self.edition.lang}: builder work in this build {self.spent:.2f} s")
         failed = [r.job for r in self.running if finish(r) != 0]
         self.running = []
         if failed:
             raise PluginError("edition(s) failed to build: " + ", ".join(
                 f"{job.prepared.lang} ({job.config_file})" for job in failed) + "; their messages are above")
+        if unindexed:
+            raise PluginError(unindexed)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         folders = [self.paths.archive, self.paths.editorial, self.paths.translations]
@@ -217,11 +214,3 @@ def _summary(result: Result, lang: str) -> str:
     return (f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; "
             f"{len(result.rendered[lang].files)} pages; {counts[Level.ERROR]} errors, "
             f"{counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes (python -m builder check lists them)")
-
-
-def _compact_search_index(site_dir: Path) -> None:
-    """Material writes its index with every CJK character as a 6-byte \\u escape; UTF-8 takes 3."""
-    path = site_dir / "search" / "search_index.json"
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

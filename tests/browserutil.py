@@ -119,12 +119,37 @@ class Watch:
         return self.page.evaluate(MATH_STATE)
 
 
+SEARCH_RESULTS = """() => [...document.querySelectorAll('.kb-search .md-search-result__item')].map(li => ({
+  title: li.querySelector('.md-search-result__article h1').innerText,
+  href: li.querySelector('.md-search-result__link').href,
+  text: li.innerText,
+}))"""
+
+
+def search(page: Any, query: str, none: str | None = None) -> list[dict]:
+    """Type a query into the header's search box (Pagefind's, overrides/partials/search.html); its results.
+
+    Waits until the box has answered this query: results drawn for it, or
+    ``none`` (the theme's words for no result) as the count.
+    """
+    box = page.locator(".kb-search input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.wait_for_function(
+        """([query, none]) => {
+          const list = document.querySelector('.kb-search .md-search-result__list');
+          const meta = document.querySelector('.kb-search .md-search-result__meta').textContent.trim();
+          return list.getAttribute('data-kb-query') === query && (list.children.length > 0 || meta === none);
+        }""", arg=[query, none])
+    return page.evaluate(SEARCH_RESULTS)
+
+
 def _pages(site: Path) -> list[str]:
-    """Every page of both editions, as paths relative to the site root (search and assets left out)."""
+    """Every page of both editions, as paths relative to the site root (search index and assets left out)."""
     out = []
     for html in sorted(site.rglob("index.html")):
         rel = html.parent.relative_to(site).as_posix()
-        if rel.startswith(("search", "assets", "en/search", "en/assets")):
+        if rel.startswith(("search", "assets", "pagefind", "en/search", "en/assets", "en/pagefind")):
             continue
         out.append("" if rel == "." else rel + "/")
     return out

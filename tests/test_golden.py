@@ -169,7 +169,8 @@ def test_strict_build_has_every_page(built: Path):
     chapters = [p for p in pages if re.fullmatch(r"\d+", p.parent.name)]
     english = [p for p in chapters if p.relative_to(built).parts[0] == "en"]
     assert len(chapters) == 70 and len(english) == 35
-    assert (built / "en" / "search" / "search_index.json").exists()
+    assert (built / "pagefind" / "pagefind.js").exists() and (built / "en" / "pagefind" / "pagefind.js").exists()
+    assert not (built / "search").exists() and not (built / "en" / "search").exists()  # no second, lunr index
     assert (built / "en" / "glossary" / "index.html").exists() and (built / "en" / "about" / "index.html").exists()
     assert (built / "assets/mathjax/tex-chtml-full.js").stat().st_size > 1_000_000
     assert len(list((built / "assets/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))) > 20

@@ -1,0 +1,248 @@
+"""Each edition's search index: Pagefind, run over the edition's built pages.
+
+Why Pagefind and not Material's lunr search: lunr loads one index of the
+whole edition before the first result (10-24 MB at the blog's 1,300
+articles); Pagefind splits its index into chunks, and a query fetches only
+the chunks its words need (benchmarks/searchcost.py measures both).
+
+Why every Chinese character is its own word: Pagefind's indexer cuts Chinese
+into words with its own dictionary, the browser cuts the query with
+``Intl.Segmenter``, and the two disagree (判别器 is indexed as 判别|器 and
+queried as 判|别|器 or 判别器: no result).  So the pages Pagefind reads have a
+zero-width space between any two CJK characters, and the search box
+(docs/assets/javascripts/search.js) asks for the query's characters as an
+exact phrase: every page that holds the query's text is found, whatever
+either side's dictionary says, and a glossary term is found whole.
+
+What Pagefind reads is not the site itself but a copy of each page's article
+alone (Material's ``article.md-content__inner``), written to a scratch folder
+inside the site and removed afterwards.  The copy is small (no navigation),
+carries the separators, and comes from this edition only: the original
+edition's site folder holds the other editions below their prefixes
+(``en/``), which build there meanwhile and index themselves.  Formulas (TeX,
+typeset in the browser), the other language's parallel copy, permalink signs
+and whatever the builder marked ``data-search-exclude`` are left out by
+Pagefind.  The index language is forced to the edition's.
+
+Pure functions choose the pages and write the copies (tested without the
+binary); :func:`index_site` runs Pagefind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/partials/search.html names it too
+SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
+ARTICLE_CLASS = "md-content__inner"  # Material's article: no navigation, header or footer
+EXCLUDE_SELECTORS = (
+    "[data-search-exclude]",  # the builder's marks: byline, parallel-text button, over-budget text
+    ".arithmatex",  # TeX source of formulas
+    ".kb-alt",  # the other language's parallel copy (builder.render.names.ALT; a test holds them equal)
+    ".headerlink",  # the permalink sign after every heading
+)
+# Site files that are not pages of the edition: Material's 404 page and assets, an old lunr index, the index.
+SKIP = frozenset({"404.html", "assets", "search", BUNDLE, SCRATCH})
+INSTALL = "pip install 'pagefind[extended]==1.5.2'"
+SEPARATOR = "\u200b"  # Pagefind splits words there and shows no space in excerpts
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ideographs search.js splits queries into
+_BETWEEN = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")
+_TEXT = re.compile(r">([^<]+)")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
+_EXCLUDED_CLASSES = frozenset(s[1:] for s in EXCLUDE_SELECTORS if s.startswith("."))
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                   "wbr"})
+_ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\b" + ARTICLE_CLASS + r"\b[^\"]*\"[^>]*>")
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind is missing or failed: the message says what to install or what it printed."""
+
+
+@dataclass(frozen=True)
+class Indexed:
+    pages: int  # pages Pagefind indexed (-1 when its output did not say)
+    seconds: float
+    output: str  # what Pagefind printed
+
+
+def index_language(tag: str) -> str:
+    """Pagefind's language code for a BCP 47 tag: the primary subtag (``zh-CN`` → ``zh``)."""
+    primary = tag.split("-", 1)[0].strip().lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else "en"
+
+
+def nested_prefixes(own: str, prefixes: Iterable[str]) -> list[str]:
+    """The other editions' folders below an edition's root, relative to it (``en/`` below the original's ``""``)."""
+    return [p[len(own):] for p in prefixes if p != own and p.startswith(own)]
+
+
+def edition_pages(site_dir: Path, others: Iterable[str] = ()) -> Iterator[Path]:
+    """The edition's HTML pages below ``site_dir``, relative to it, in a stable order.
+
+    ``others`` are the other editions' prefixes below this root (``en/`` in
+    the original's site): their folders, Material's assets and 404 page and
+    the index itself are left out.  Links are not followed.
+    """
+    skip = SKIP | {o.strip("/").split("/", 1)[0] for o in others if o.strip("/")}
+    for top in sorted(site_dir.iterdir(), key=lambda p: p.name):
+        if top.name in skip or top.name.startswith(".") or top.is_symlink():
+            continue
+        if top.is_file() and top.name.endswith(".html"):
+            yield top.relative_to(site_dir)
+        elif top.is_dir():
+            for folder, dirs, files in os.walk(top):  # os.walk does not follow links by default
+                dirs.sort()
+                for name in sorted(files):
+                    path = Path(folder) / name
+                    if name.endswith(".html") and not path.is_symlink():
+                        yield path.relative_to(site_dir)
+
+
+def split_ideographs(text: str) -> str:
+    """Text with a zero-width space between any two CJK ideographs: each becomes a word of its own."""
+    return _BETWEEN.sub(SEPARATOR, text)
+
+
+def _excluded(attrs: str) -> bool:
+    if "data-search-exclude" in attrs:
+        return True
+    found = _CLASS.search(attrs)
+    return bool(found and _EXCLUDED_CLASSES.intersection(found.group(1).split()))
+
+
+def strip_excluded(html: str) -> str:
+    """HTML without the elements Pagefind would leave out anyway (EXCLUDE_SELECTORS), in one pass.
+
+    Pagefind gets the selectors too; dropping the elements here keeps its
+    input small (the parallel copy alone is over half of an article).  An
+    element ends at the closing tag that balances its name; void and
+    self-closed tags open nothing.
+    """
+    out: list[str] = []
+    kept = 0  # where the text not yet copied starts
+    skipping, depth = "", 0
+    for tag in _TAG.finditer(html):
+        closing, name, attrs = tag.group(1) == "/", tag.group(2).lower(), tag.group(3)
+        opens = not closing and name not in _VOID and not attrs.rstrip().endswith("/")
+        if skipping:
+            if name == skipping:
+                depth += 1 if opens else -1 if closing else 0
+                if depth == 0:
+                    skipping, kept = "", tag.end()
+        elif opens and _excluded(attrs):
+            out.append(html[kept:tag.start()])
+            skipping, depth = name, 1
+        elif not closing and name not in _VOID and _excluded(attrs):
+            out.append(html[kept:tag.start()])  # a self-closed excluded element: the tag alone
+            kept = tag.end()
+    if not skipping:
+        out.append(html[kept:])
+    return "".join(out)
+
+
+def search_page(html: str, language: str) -> str | None:
+    """What Pagefind reads of a page: its article alone, ideographs split, in a document of the edition's language.
+
+    None when the page has no article (not a page of the book).  Only text
+    between tags changes; tags and attributes are kept as they are.
+    """
+    found = _ARTICLE.search(html)
+    end = html.rfind("</article>")
+    if found is None or end < found.start():
+        return None
+    article = strip_excluded(html[found.start():end + len("</article>")])
+    article = _TEXT.sub(lambda m: ">" + split_ideographs(m.group(1)), article)
+    return (f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8"></head>'
+            f"<body>{article}</body></html>\n")
+
+
+def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str) -> int:
+    """Write each page's search copy below ``dest`` at the same relative path; the number written."""
+    written = 0
+    for rel in pages:
+        copy = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
+        if copy is None:
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(copy, encoding="utf-8")
+        written += 1
+    return written
+
+
+def pagefind_args(source: Path, output: Path, language: str) -> list[str]:
+    """Pagefind's arguments (without the program): index the copies in ``source`` into ``output``."""
+    return ["--site", str(source), "--output-path", str(output),
+            "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS), "--force-language", language]
+
+
+def find_pagefind() -> Path:
+    """The extended Pagefind binary, from its PyPI package; ``PAGEFIND_BINARY_PATH`` may name another."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise SearchIndexError(f"PAGEFIND_BINARY_PATH={named} is not a file; unset it, or {INSTALL}")
+        return path
+    try:
+        import pagefind_bin_extended
+    except ImportError:
+        raise SearchIndexError("the search index needs Pagefind's binary, which is not installed: "
+                               f"{INSTALL} (or pip install -e . in the project)") from None
+    try:
+        return Path(pagefind_bin_extended.get_executable())
+    except (FileNotFoundError, OSError) as err:
+        raise SearchIndexError(f"the pagefind_bin_extended package has no binary ({err}); reinstall it: "
+                               f"{INSTALL}") from None
+
+
+def _remove_scratch(scratch: Path) -> None:
+    if scratch.is_symlink():
+        scratch.unlink()
+    elif scratch.exists():
+        shutil.rmtree(scratch)
+
+
+def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None) -> Indexed:
+    """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
+
+    ``tag`` is the edition's language tag; ``others`` the other editions'
+    prefixes that lie below this root.  Raises :class:`SearchIndexError`
+    when Pagefind is missing or fails.
+    """
+    start = time.perf_counter()
+    program = binary or find_pagefind()
+    language = index_language(tag)
+    scratch = site_dir / SCRATCH
+    _remove_scratch(scratch)
+    try:
+        count = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language)
+        if count == 0:
+            return Indexed(0, time.perf_counter() - start, "no pages to index")
+        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
+        try:
+            done = subprocess.run([str(program), *pagefind_args(scratch, site_dir / BUNDLE, language)],  # noqa: S603
+                                  capture_output=True, text=True, timeout=900, check=False)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
+    finally:
+        _remove_scratch(scratch)
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {site_dir}:\n{output[-3000:]}")
+    found = re.search(r"Indexed (\d+) pages?", output)
+    return Indexed(int(found.group(1)) if found else -1, time.perf_counter() - start, output)
+
+
+def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str]) -> Indexed:
+    """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
+    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes))

@@ -1,0 +1,212 @@
+"""The search index (builder/search.py): which pages, what of them, Pagefind's command, and Pagefind missing."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder import search
+from builder.search import (
+    EXCLUDE_SELECTORS,
+    SEPARATOR,
+    SearchIndexError,
+    edition_pages,
+    find_pagefind,
+    index_language,
+    index_site,
+    nested_prefixes,
+    pagefind_args,
+    search_page,
+    split_ideographs,
+    strip_excluded,
+)
+from tests.siteutil import pagefind_fragments
+
+ZW = SEPARATOR
+
+
+def page(body: str, lang: str = "zh") -> str:
+    """A page shaped like Material's: header and navigation around one article."""
+    return (f'<!doctype html><html lang="{lang}"><head><title>t</title></head><body>'
+            '<header class="md-header"><nav>导航 Navigation</nav></header>'
+            '<div class="md-sidebar"><a href="x/">侧栏链接</a></div>'
+            f'<article class="md-content__inner md-typeset">{body}</article>'
+            '<footer class="md-footer">页脚 footer</footer></body></html>')
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An original edition's site with the English edition below en/, Material's assets and an old lunr index."""
+    root = tmp_path / "site"
+    write(root / "index.html", page("<h1>封面</h1><p>本书的封面。</p>"))
+    write(root / "404.html", page("<h1>404 - 找不到页面</h1>"))
+    write(root / "diffusion" / "index.html", page("<h1>扩散模型</h1><p>这一部分讲扩散。</p>"))
+    write(root / "diffusion" / "9152" / "index.html", page(
+        '<h1 id="t">生成扩散模型漫谈<a class="headerlink" href="#t">¶</a></h1>'
+        '<p class="kb-meta" data-search-exclude>作者 苏剑林</p>'
+        '<div class="kb-unit"><p>判别器与生成器 <span class="arithmatex">\\(\\frac{a}{b}\\)</span> 交替训练。</p>'
+        '<div class="kb-alt" lang="en" data-search-exclude="data-search-exclude">'
+        "<p>The discriminator and generator alternate.</p></div></div>"
+        '<div class="arithmatex">\\[\\begin{equation}x\\label{eq:1}\\end{equation}\\]</div>'
+        '<p><img alt="图片说明" src="../../images/a.png"> 正文结束。</p>'))
+    write(root / "en" / "index.html", page("<h1>Cover</h1><p>The English cover.</p>", "en"))
+    write(root / "en" / "diffusion" / "9152" / "index.html", page(
+        "<h1>Musings on Diffusion</h1><p>The discriminator and generator alternate.</p>"
+        '<div class="kb-alt" lang="zh-CN"><p>判别器与生成器交替训练。</p></div>', "en"))
+    write(root / "assets" / "javascripts" / "x.html", "<p>not a page</p>")
+    write(root / "search" / "search_index.json", "{}")
+    write(root / ".hidden" / "index.html", page("<p>隐藏</p>"))
+    write(root / "sitemap.xml", "<urlset/>")
+    return root
+
+
+def test_index_language_is_the_primary_subtag() -> None:
+    assert index_language("zh-CN") == "zh"
+    assert index_language("en") == "en"
+    assert index_language("pt-BR") == "pt"
+    assert index_language("x!") == "en"  # not a language code: Pagefind still gets one it knows
+
+
+def test_only_editions_below_count_as_others() -> None:
+    assert nested_prefixes("", ["", "en/"]) == ["en/"]
+    assert nested_prefixes("en/", ["", "en/"]) == []
+    assert nested_prefixes("", ["", "en/", "ja/"]) == ["en/", "ja/"]
+
+
+def test_the_original_edition_indexes_its_own_pages_only(site: Path) -> None:
+    pages = sorted(p.as_posix() for p in edition_pages(site, ["en/"]))
+    assert pages == ["diffusion/9152/index.html", "diffusion/index.html", "index.html"]
+
+
+def test_the_english_edition_indexes_its_folder(site: Path) -> None:
+    pages = sorted(p.as_posix() for p in edition_pages(site / "en"))
+    assert pages == ["diffusion/9152/index.html", "index.html"]
+
+
+def test_links_are_not_followed(site: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write(outside / "index.html", page("<p>外面</p>"))
+    (site / "linked").symlink_to(outside)
+    (site / "diffusion" / "linked").symlink_to(outside)
+    os.symlink(outside / "index.html", site / "diffusion" / "alias.html")
+    assert sorted(p.as_posix() for p in edition_pages(site, ["en/"])) == [
+        "diffusion/9152/index.html", "diffusion/index.html", "index.html"]
+
+
+def test_search_copy_is_the_article_without_what_search_leaves_out(site: Path) -> None:
+    copy = search_page((site / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8"), "zh")
+    assert copy is not None
+    text = copy.replace(ZW, "")
+    assert '<html lang="zh">' in copy
+    assert "生成扩散模型漫谈" in text and "判别器与生成器" in text and "正文结束" in text
+    for gone in ("导航", "侧栏链接", "页脚", "Navigation",  # Material's chrome
+                 "作者 苏剑林",  # data-search-exclude
+                 "\\frac", "\\label", "begin{equation}",  # TeX, inline and display
+                 "The discriminator",  # the other language's copy
+                 "¶"):  # the permalink sign
+        assert gone not in text, gone
+    assert 'alt="图片说明"' in copy  # attributes are not split
+
+
+def test_ideographs_become_words_and_nothing_else_changes() -> None:
+    assert split_ideographs("判别器") == f"判{ZW}别{ZW}器"
+    assert split_ideographs("DDPM的VAE, 扩散 model") == f"DDPM的VAE, 扩{ZW}散 model"
+    copy = search_page(page('<p title="标题">变分 推断 variational inference</p>'), "zh")
+    assert copy is not None
+    assert f">变{ZW}分 推{ZW}断 variational inference<" in copy and 'title="标题"' in copy
+
+
+def test_a_page_without_article_is_not_indexed() -> None:
+    assert search_page("<html><body><p>没有文章</p></body></html>", "zh") is None
+    assert search_page("</article><article class='other'>", "zh") is None
+
+
+def test_excluded_elements_end_where_they_balance() -> None:
+    html = ('<p>a</p><div class="kb-alt"><div>x<div>y</div></div>z</div><p>b</p>'
+            '<span class="x arithmatex y">\\(t\\)</span><br/><img src="i.png"><p data-search-exclude="">m</p>'
+            '<span class="arithmatex"/>c')
+    assert strip_excluded(html) == '<p>a</p><p>b</p><br/><img src="i.png">c'
+    assert strip_excluded('<p>a</p><div class="kb-alt"><p>never closed') == "<p>a</p>"  # leaves out more, not less
+
+
+def test_long_lines_cost_linear_time() -> None:
+    cases = [
+        "<" * 100_000,
+        "<p " + "a" * 100_000,
+        '<div class="kb-alt">' + "<div>" * 50_000,
+        "<p>" + "判别器" * 40_000 + "</p>",
+        "<span>x</span>" * 10_000,
+    ]
+    for body in cases:
+        start = time.perf_counter()
+        search_page(page(body), "zh")
+        assert time.perf_counter() - start < 5, body[:40]
+
+
+def test_pagefind_command() -> None:
+    args = pagefind_args(Path("/s/.src"), Path("/s/pagefind"), "zh")
+    assert args[args.index("--site") + 1] == "/s/.src"
+    assert args[args.index("--output-path") + 1] == "/s/pagefind"
+    assert args[args.index("--force-language") + 1] == "zh"
+    selectors = args[args.index("--exclude-selectors") + 1]
+    assert selectors == ", ".join(EXCLUDE_SELECTORS)
+
+
+def test_excluded_classes_are_the_builders() -> None:
+    from builder.render import names
+
+    assert f".{names.ALT}" in EXCLUDE_SELECTORS
+
+
+def test_missing_pagefind_names_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # import fails as if not installed
+    with pytest.raises(SearchIndexError, match=r"pip install 'pagefind\[extended\]==1\.5\.2'"):
+        find_pagefind()
+
+
+def test_a_named_binary_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(SearchIndexError, match="PAGEFIND_BINARY_PATH"):
+        find_pagefind()
+
+
+def test_a_binary_that_cannot_run_is_an_error_and_leaves_no_scratch(site: Path) -> None:
+    with pytest.raises(SearchIndexError, match="could not run"):
+        index_site(site, "zh-CN", ["en/"], binary=site / "no-such-pagefind")
+    assert not (site / search.SCRATCH).exists()
+
+
+def test_pagefind_indexes_each_edition_apart(site: Path) -> None:
+    try:
+        find_pagefind()
+    except SearchIndexError as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(err))
+        pytest.skip(str(err))
+    zh = index_site(site, "zh-CN", ["en/"])
+    en = index_site(site / "en", "en", [])
+    assert (zh.pages, en.pages) == (3, 2)
+    assert [p.name for p in (site / "pagefind").glob("*.pf_meta")] and not (site / search.SCRATCH).exists()
+    assert list((site / "pagefind").glob("pagefind.zh_*.pf_meta")) and not list((site / "pagefind").glob("*.en_*"))
+    assert list((site / "en" / "pagefind").glob("pagefind.en_*.pf_meta"))
+    chinese = {f["url"]: f for f in pagefind_fragments(site / "pagefind")}
+    assert sorted(chinese) == ["/", "/diffusion/", "/diffusion/9152/"]
+    chapter = chinese["/diffusion/9152/"]
+    assert chapter["meta"]["title"].replace(ZW, "") == "生成扩散模型漫谈"
+    content = chapter["content"].replace(ZW, "")
+    assert "判别器与生成器" in content and "discriminator" not in content and "frac" not in content
+    assert f"判{ZW}别{ZW}器" in chapter["content"]  # one word per ideograph
+    english = {f["url"]: f for f in pagefind_fragments(site / "en" / "pagefind")}
+    assert sorted(english) == ["/", "/diffusion/9152/"]
+    assert "判别" not in english["/diffusion/9152/"]["content"]  # the parallel copy stays out
