@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -253,7 +254,13 @@ def test_a_broken_translation_shows_as_not_yet_translated_in_the_book(tmp_path: 
     assert sorted(Path(p.source.file).name for p in errors) == sorted([f"{NEIGHBOUR}.yml", f"{VICTIM}.yml"])
     en = {f.path: f.content for f in result.rendered["en"].files}
     blocks = len(next(c.post for c in result.book.chapters() if c.post.key == VICTIM).blocks)
-    assert en[f"diffusion/{VICTIM}.md"].count("kb-notice--missing") == blocks + 1  # every paragraph, and the title
+    page = en[f"diffusion/{VICTIM}.md"]
+    assert page.count("kb-notice--missing") == 2  # the title, and one box holding every paragraph
+    box = page[page.rindex('<div class="kb-notice kb-notice--missing"'):]
+    assert box.count('<p class="kb-notice__label"') == 1 and blocks >= 3
+    post = next(c.post for c in result.book.chapters() if c.post.key == VICTIM)
+    openings = [re.search(r"[\u4e00-\u9fff]{2}", b.text) for b in post.blocks]
+    assert all(o and o.group(0) in box for o in openings)  # every paragraph, in the box
     assert en[f"diffusion/{NEIGHBOUR}.md"].count("kb-notice--missing") == 1
 
 

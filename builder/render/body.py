@@ -84,12 +84,13 @@ def _alt(block: Block, text: str, tag: str, ui: dict[str, str], links: Links) ->
 
 
 def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Links,
-          problems: list[Problem]) -> tuple[str, int]:
+          problems: list[Problem]) -> tuple[str, int, str]:
+    """One unit's Markdown, its formula count, and the notice it goes under ("" for none)."""
     block = unit.block
     ui = ctx.ui
     original = ctx.editions.original
     if not block.translatable or unit.state == State.ORIGINAL and not ctx.is_original:
-        return text_markdown(block, block.text, ui, links, problems if ctx.is_original else None)
+        return (*text_markdown(block, block.text, ui, links, problems if ctx.is_original else None), "")
     if ctx.is_original:  # the archive's text, with every edition that has a current translation of it
         md, count = text_markdown(block, block.text, ui, links, problems)
         alts = [_alt(block, other.text, e.tag, ui, links)
@@ -97,19 +98,40 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
                 for other in (chapter.texts[e.lang].units[index],)
                 if other.state == State.CURRENT and other.text]
         if alts:
-            return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n' + "\n\n".join(alts) + "\n\n</div>", count
-        return md, count
+            return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n' + "\n\n".join(alts) + "\n\n</div>",
+                    count, "")
+        return md, count, ""
     if unit.state == State.CURRENT and unit.text:
         md, count = text_markdown(block, unit.text, ui, links, None)
         return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n'
-                f'{_alt(block, block.text, original.tag, ui, links)}\n\n</div>'), count
+                f'{_alt(block, block.text, original.tag, ui, links)}\n\n</div>'), count, ""
     md, count = text_markdown(block, block.text, ui, links, None)
-    stale = unit.state == State.STALE
-    notice = ui["stale"] if stale else ui["untranslated"]
-    kind = names.NOTICE_STALE if stale else names.NOTICE_MISSING
-    return (f'<div class="{names.NOTICE} {kind}" lang="{html_text(original.tag)}" markdown="1">\n\n'
-            f'<p class="{names.NOTICE_LABEL}" lang="{html_text(ctx.edition.tag)}">{html_text(notice)}</p>'
-            f"\n\n{md}\n\n</div>"), count
+    return md, count, names.NOTICE_STALE if unit.state == State.STALE else names.NOTICE_MISSING
+
+
+def _notice(kind: str, blocks: list[str], ctx: Context) -> str:
+    """A run of units shown in the original (untranslated, or translated from an older text) under one label."""
+    words = ctx.ui["stale"] if kind == names.NOTICE_STALE else ctx.ui["untranslated"]
+    body = "\n\n".join(blocks)
+    return (f'<div class="{names.NOTICE} {kind}" lang="{html_text(ctx.editions.original.tag)}" markdown="1">\n\n'
+            f'<p class="{names.NOTICE_LABEL}" lang="{html_text(ctx.edition.tag)}">{html_text(words)}</p>'
+            f"\n\n{body}\n\n</div>")
+
+
+def _is_item(md: str) -> bool:
+    return md.lstrip()[:1] in ("-", *"0123456789") and bool(md.strip())
+
+
+def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
+    """Add one unit's Markdown to ``blocks``; whether it was a bare list item (the next item joins its list)."""
+    if block.kind == BlockKind.LIST_ITEM and _is_item(md):
+        if prev_item:  # the next item of the same list: one list, nested where the page nested it
+            blocks[-1] += "\n" + md
+            return True
+        blocks.append(md.lstrip())  # a list's first item (or one after a wrapped unit) cannot start indented
+        return True
+    blocks.append(md)
+    return False
 
 
 def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Problem],
@@ -119,10 +141,12 @@ def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Pr
     body: list[str] = []
     shown: list[tuple[BlockKind, str]] = []
     count = indexed = 0
+    group: list[str] = []  # the current run of units under one notice
+    group_kind = ""
     prev_item = False  # whether the last Markdown block is a bare list item, to which the next item belongs
     for index, unit in enumerate(text.units):
         units[unit.state.value] = units.get(unit.state.value, 0) + 1
-        md, n = _unit(index, unit, chapter, ctx, links, problems)
+        md, n, notice = _unit(index, unit, chapter, ctx, links, problems)
         count += n
         visible = unit.shown()
         if unit.block.markup == Markup.MARKDOWN:
@@ -133,13 +157,15 @@ def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Pr
             md = f'<div data-search-exclude markdown="1">\n\n{md}\n\n</div>'
         if not md:
             continue
-        if unit.block.kind == BlockKind.LIST_ITEM and md.lstrip()[:1] in "-0123456789":
-            if prev_item:  # the next item of the same list: one list, nested where the page nested it
-                body[-1] += "\n" + md
-                continue
-            md = md.lstrip()  # a list's first item (or one after a wrapped unit) cannot start indented
-        prev_item = unit.block.kind == BlockKind.LIST_ITEM and md.lstrip()[:1] in "-0123456789"
-        body.append(md)
+        if not notice and group_kind and not unit.block.translatable:
+            notice = group_kind  # a formula or code between paragraphs shown in the original stays in their run
+        if notice != group_kind:
+            if group:
+                body.append(_notice(group_kind, group, ctx))
+            group, group_kind, prev_item = [], notice, False
+        prev_item = _append(group if notice else body, md, unit.block, prev_item)
+    if group:
+        body.append(_notice(group_kind, group, ctx))
     return body, shown, count
 
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .. import inline, texfix
 from ..mathtext import formulas, split_math
-from ..model import Block, BlockKind, Book, Chapter, Markup, Problem
+from ..model import Block, BlockKind, Book, Chapter, Level, Markup, Problem
 from .markdown import page_url
 
 _REFERENCE = re.compile(r"\\(?:eq)?ref\s*\{([^{}]{1,200})\}")
@@ -154,5 +154,5 @@ class BookIndex:
             if notes:
                 problems.append(Problem(chapter.post.source, "math-adapted",
                                         "TeX that MathJax 2 accepted and MathJax 3 does not, adapted: "
-                                        + "; ".join(f"{n} ({c}×)" for n, c in sorted(notes.items()))))
+                                        + "; ".join(f"{n} ({c}×)" for n, c in sorted(notes.items())), Level.INFO))
         return PageTex(preamble, tex)
