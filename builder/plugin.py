@@ -185,7 +185,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         assert self.edition is not None and self.editions is not None
         unindexed = ""
         try:  # this edition's pages only: the other editions build below it meanwhile, and index themselves
-            indexed = index_edition(Path(config.site_dir), self.edition.tag, self.edition.prefix,
+            # Every edition is indexed in the original's language: where a unit is not translated the page
+            # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
+            indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
                                     [e.prefix for e in self.editions.all])
             log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.seconds:.2f} s")
         except SearchIndexError as err:

@@ -163,3 +163,41 @@ def test_an_equation_reference_to_another_chapter_lands_on_that_equation(site, b
         assert watch.page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment), across[0]
         assert watch.page.url.startswith(base + edition)
     watch.page.close()
+
+
+def _deep_phrases() -> list[tuple[str, str]]:
+    """(post id, a phrase of its body) for the first pages of each scrape shape: text the title does not hold."""
+    import yaml
+
+    expected = yaml.safe_load((FIXTURES / "pages" / "expected.yml").read_text(encoding="utf-8"))["pages"]
+    out: list[tuple[str, str]] = []
+    for shape in ("markdown", "text", "body"):
+        for page in expected.values():
+            if page.get("shape") == shape and page.get("post_id") and not str(page["post_id"]).startswith("99"):
+                phrase = next(p for p in reversed(page["must_contain"])
+                              if len(re.findall(r"[\u4e00-\u9fff]", p)) >= 6 and p not in page.get("title", ""))
+                out.append((str(page["post_id"]), phrase))
+                break
+    return out
+
+
+def test_search_finds_article_text_in_both_editions(site, browser):
+    """A phrase from deep in an article of each scrape shape finds that chapter in each edition, and only there."""
+    from tests.browserutil import search
+
+    base, _ = site
+    watch = Watch(browser)
+    phrases = _deep_phrases()
+    assert len(phrases) == 3, phrases
+    for edition in ("", "en/"):
+        watch.page.goto(base + edition, wait_until="load")
+        for post_id, phrase in phrases:
+            results = search(watch.page, phrase)
+            hrefs = [r["href"] for r in results]
+            assert any(h.endswith(f"/{post_id}/") for h in hrefs), (edition, phrase, hrefs)
+            assert all(h.startswith(base + edition) for h in hrefs), hrefs
+            if not edition:
+                assert not [h for h in hrefs if h.startswith(base + "en/")], hrefs
+        watch.page.screenshot(path=str(SHOTS / f"search-{edition.strip('/') or 'zh'}.png"))
+    assert not watch.outside and not watch.errors, (watch.outside, watch.errors)
+    watch.page.close()
