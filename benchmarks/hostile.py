@@ -12,7 +12,13 @@ shapes come from a hostile review of the reader and the formula tokenizer:
 * ``unclosed-env``: ``\\begin{equation}x`` repeated without ``\\end`` (the
   tokenizer once searched to the end of the paragraph for every opener);
 * ``unclosed-mixed``: ``\\[``, ``\\(``, ``\\begin{`` and ``\\end{`` openers that never close, and one ``$$``;
-* ``huge-paragraph``: one paragraph far over the reader's line cap.
+* ``huge-paragraph``: one paragraph far over the reader's line cap;
+* ``page-brackets``: a converter page whose body is unclosed ``[`` and ``](`` (link
+  parsing that rescans for every opener is quadratic);
+* ``page-nesting``: a converter page of blockquotes and lists nested as deep as a
+  line allows, line after line;
+* ``page-run-together``: an innerText page whose paragraphs run together on long
+  lines, with `` 标题 # `` heading marks and unbalanced ``$`` every few hundred characters.
 
 Sizes at scale 1 are chosen so that the whole row runs in a few seconds; each
 line stays under the reader's line cap at scale 4 except in ``huge-paragraph``,
@@ -52,6 +58,32 @@ def huge_paragraph(scale: int) -> str:
     return HEAD + "很长的一段话，公式$x_1$照常。" * (10_000 * scale) + "\n"
 
 
+def _converter_page(body: str) -> str:
+    """A page the Markdown reader takes: the title line, the split byline, the body, the reprint line."""
+    url = "https://kexue.fm/archives/1"
+    return (f"# [敌意的页面]({url})\n\nBy 苏剑林 \\|\n2024-01-01 \\|\n1位读者 \\|\n\n{body}\n\n"
+            f"_**转载到请包括本文地址：** [{url}]({url})_\n")
+
+
+def page_brackets(scale: int) -> str:
+    line = "正文[链接" * 4_000 + "](" * 4_000 + "\n"
+    return _converter_page("".join(line for _ in range(2 * scale)))
+
+
+def page_nesting(scale: int) -> str:
+    quote = "> " * 300 + "深处。\n"
+    items = "".join("    " * depth + "- 一项\n" for depth in range(60))
+    return _converter_page("".join(quote + "\n" + items + "\n" for _ in range(40 * scale)))
+
+
+def page_run_together(scale: int) -> str:
+    chunk = "很长的一段话，其中有公式$x_1$也有孤立的$符号" * 6 + " 小标题 # "
+    line = chunk * 250 + "\n"
+    head = "\n 1 \n Jan \n \n By \n 苏剑林 |\n 2024-01-01 |\n 1位读者 \n | \n"
+    foot = " 转载到请包括本文地址： https://kexue.fm/archives/2 \n"
+    return head + "".join(line for _ in range(2 * scale)) + foot
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "short-lines": short_lines,
     "tiny-entries": tiny_entries,
@@ -59,6 +91,9 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "unclosed-env": unclosed_env,
     "unclosed-mixed": unclosed_mixed,
     "huge-paragraph": huge_paragraph,
+    "page-brackets": page_brackets,
+    "page-nesting": page_nesting,
+    "page-run-together": page_run_together,
 }
 
 
