@@ -36,6 +36,7 @@ from pathlib import Path
 
 from . import inline
 from .model import BlockKind, Entry, Level, Markup, Problem, Source
+from .read import file_kind
 
 # The blog's own hosts: their images are kept by URL path, so one upload has one file whichever host named it.
 OWN_HOSTS = frozenset({"kexue.fm", "www.kexue.fm", "spaces.ac.cn", "www.spaces.ac.cn"})
@@ -276,18 +277,6 @@ def complete(kind: str, head: bytes, tail: bytes, size: int) -> bool:
     return False
 
 
-def _what(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder, though named like an image"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a file"
-    if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device, not a file"
-    return "not a regular file"
-
-
 class _Refused(Exception):
     """Why one image is not used or not fetched: said once, in the report."""
 
@@ -373,7 +362,7 @@ def _check_file(root_fd: int, rel: str, max_bytes: int) -> str | None:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):  # checked before fdopen, which refuses a folder with its own error
         os.close(fd)
-        return _what(info.st_mode)
+        return file_kind(info.st_mode, "an image")
     with os.fdopen(fd, "rb") as handle:
         if info.st_size > max_bytes:
             return f"{info.st_size:,} bytes, over the cap of {max_bytes:,}"
@@ -490,7 +479,7 @@ def _regular(name: str, dir_fd: int) -> os.stat_result | None:
     if stat.S_ISLNK(info.st_mode):
         raise _Refused(f"{name!r} is a symbolic link; remove it to fetch the image")
     if not stat.S_ISREG(info.st_mode):
-        raise _Refused(f"{name!r} is {_what(info.st_mode)}")
+        raise _Refused(f"{name!r} is {file_kind(info.st_mode, 'an image')}")
     return info
 
 

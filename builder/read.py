@@ -360,9 +360,10 @@ def _skipped(name: str, why: str, level: Level = Level.WARNING) -> Problem:
     return Problem(Source(name, 1), "skipped-file", f"not read: {why}", level)
 
 
-def _what(mode: int) -> str:
+def file_kind(mode: int, named_like: str = "a dump") -> str:
+    """What a path that is not a regular file is, for a message ("a named pipe (FIFO), not a file")."""
     if stat.S_ISDIR(mode):
-        return "a folder, though named like a dump"
+        return f"a folder, though named like {named_like}"
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO), not a file"
     if stat.S_ISSOCK(mode):
@@ -385,7 +386,7 @@ def _read_regular(path: str, name: str, dir_fd: int | None = None) -> tuple[byte
     with os.fdopen(fd, "rb") as handle:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            return None, [_skipped(name, _what(mode))]
+            return None, [_skipped(name, file_kind(mode))]
         try:
             return handle.read(MAX_FILE_BYTES + 1), []
         except OSError as err:
@@ -493,7 +494,7 @@ def _refusal(item: os.DirEntry, folder: Path, dir_fd: int, name: str) -> Problem
         if item.is_symlink():
             return _link_problem(folder, item.name, dir_fd, name)
         if not item.is_file(follow_symlinks=False):
-            return _skipped(name, _what(item.stat(follow_symlinks=False).st_mode))
+            return _skipped(name, file_kind(item.stat(follow_symlinks=False).st_mode))
     except OSError as err:  # gone since the listing
         return Problem(Source(name, 1), "unreadable", err.strerror or str(err), Level.ERROR)
     return None
