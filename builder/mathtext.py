@@ -46,7 +46,7 @@ class MathIssue:
 MAX_CLOSERS = 24
 
 
-class _Closers:
+class Closers:
     """Where the next closing delimiter of each kind is, each stretch of text searched once.
 
     Openers are met left to right, so the searches for one closer start at (nearly) increasing
@@ -76,7 +76,7 @@ class _Closers:
         return hit
 
 
-def _tokens(text: str, closers: _Closers) -> Iterator[tuple[str, int, int, str]]:
+def _tokens(text: str, closers: Closers) -> Iterator[tuple[str, int, int, str]]:
     """(kind, start, end, body) of every formula token, left to right, in time linear in the text.
 
     ``body`` is the inside of ``$$``, ``\\[``, ``\\(`` and ``$`` formulas and the whole token otherwise.
@@ -115,7 +115,7 @@ def _tokens(text: str, closers: _Closers) -> Iterator[tuple[str, int, int, str]]
         pos = found[2]
 
 
-def _backslash_token(text: str, p: int, closers: _Closers) -> tuple[str, int, int, str] | None:
+def _backslash_token(text: str, p: int, closers: Closers) -> tuple[str, int, int, str] | None:
     """The token starting with the backslash at ``p``, if any (the grammar's order above)."""
     env = _ENV_OPEN.match(text, p)
     if env and (len(closers.memo) < MAX_CLOSERS or "\\end{" + env.group(1) + "}" in closers.memo):
@@ -144,13 +144,13 @@ def _backslash_token(text: str, p: int, closers: _Closers) -> tuple[str, int, in
 def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
     """Cut a paragraph into text and formulas; report what cannot be math.
 
-    Linear in the paragraph's length, whatever it holds (see ``_Closers``).
+    Linear in the paragraph's length, whatever it holds (see ``Closers``).
     """
     segments: list[Segment] = []
     issues: list[MathIssue] = []
     pos = 0
     buffer: list[str] = []
-    for kind, start, end, body in _tokens(text, _Closers(text)):
+    for kind, start, end, body in _tokens(text, Closers(text)):
         buffer.append(text[pos:start])
         pos = end
         if kind == "esc":

@@ -30,7 +30,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .mathtext import _Closers, _tokens
+from .mathtext import Closers, _tokens
 
 # ---------------------------------------------------------------------------------------------------------------
 # Scanning: control sequences and braces, as MathJax's own parser reads them (a backslash takes the next character
@@ -1174,7 +1174,7 @@ def restore_delimiters(text: str) -> tuple[str, list[Lost]]:
         return text, []
     pieces: list[tuple[str, int, int]] = []  # (kind, start, end): "text", "env" (\begin…\end) or "math"
     pos = 0
-    for kind, start, end, _ in _tokens(text, _Closers(text)):
+    for kind, start, end, _ in _tokens(text, Closers(text)):
         if kind in ("lone", "esc"):  # an unmatched '$' or \begin, or \$: text
             continue
         if start > pos:

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from builder.escape import md_text as escape_text
-from builder.mathtext import MAX_CLOSERS, Segment, _Closers, _tokens, formulas, paragraph_markdown, split_math
+from builder.mathtext import MAX_CLOSERS, Closers, Segment, _tokens, formulas, paragraph_markdown, split_math
 
 EXTENSIONS = ["pymdownx.arithmatex", "pymdownx.escapeall", "md_in_html", "toc"]
 CONFIG = {"pymdownx.arithmatex": {"generic": True, "smart_dollar": False, "inline_syntax": ["dollar"],
@@ -109,7 +109,7 @@ def reference_tokens(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def tokens(text: str) -> tuple[list[tuple[str, int, int, str]], int]:
-    closers = _Closers(text)
+    closers = Closers(text)
     return list(_tokens(text, closers)), closers.scanned
 
 

@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..mathtext import Closers
 from ..model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 from ..text import fold, remove_unsafe
 from .citation import PageFacts, footer_start, footer_strong, page_facts
@@ -287,30 +288,6 @@ def _after_chrome(lines: Sequence[str], start: int, end: int) -> int:
 
 # --- display formulas ----------------------------------------------------------------------------------------
 
-class _Closers:
-    """Next position of each closing delimiter, each stretch of text searched once per closer.
-
-    Openers are met left to right, so a search that found the closer at q answers every later
-    search starting at or before q, and one that found nothing answers every later one: the
-    cost is linear per distinct closer, and the closers are few (``$$``, ``\\]``, the known
-    environments).
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.memo: dict[str, tuple[int, int]] = {}
-
-    def find(self, closer: str, start: int) -> int:
-        memo = self.memo.get(closer)
-        if memo is not None:
-            origin, found = memo
-            if origin <= start and (found == -1 or found >= start):
-                return found
-        hit = self.text.find(closer, start)
-        self.memo[closer] = (start, hit)
-        return hit
-
-
 @dataclass(frozen=True)
 class _Span:
     start: int
@@ -323,7 +300,7 @@ def _display_spans(body: str, line_starts: list[int], blank_starts: list[int]) -
     Inline ``$…$`` and ``\\(…\\)`` are skipped over (they stay in their paragraph) and never cross a
     line; a display formula may, but not across a blank line nor over more than MAX_DISPLAY_LINES.
     """
-    closers = _Closers(body)
+    closers = Closers(body)
     spans: list[_Span] = []
     unclosed: list[int] = []
     size = len(body)
