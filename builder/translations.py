@@ -19,7 +19,7 @@ import yaml
 
 from . import inline
 from .model import Aligned, Block, Level, Markup, Post, Problem, State
-from .text import digest
+from .text import digest, key_of
 from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 
 # How alike an old source paragraph and a new one must be for the new one to
@@ -33,8 +33,9 @@ def unit_hash(text: str) -> str:
 
 def _readable(block: Block) -> str:
     """The block as a reader sees it, for matching: an article's Markdown paragraph and an excerpt's plain one
-    that show the same text are the same unit."""
-    return inline.fold(inline.plain(block.text) if block.markup == Markup.MARKDOWN else block.text)
+    that show the same text are the same unit.  Letters, digits and ideographs only: the excerpt dumps drop
+    a paragraph's final full stop and turn full-width punctuation into ASCII."""
+    return key_of(inline.plain(block.text) if block.markup == Markup.MARKDOWN else block.text)
 
 
 @dataclass
@@ -144,11 +145,11 @@ def _unit_hashes(post: Post, tr: Translation) -> list[str]:
     """Each block's unit hash; a block whose own hash has no unit takes that of a unit made for the same
     readable text (a unit made for an excerpt's paragraph still fits the full page's Markdown one)."""
     good = tr.by_hash()
-    by_text = {inline.fold(u.source): u for u in tr.units if u.text.strip()}
+    by_text = {key: u for u in tr.units if u.text.strip() and (key := key_of(u.source))}
     hashes = []
     for b in post.blocks:
         h = unit_hash(b.text)
-        if h not in good and b.translatable and (same := by_text.get(_readable(b))) is not None:
+        if h not in good and b.translatable and (same := by_text.get(_readable(b) or "\0")) is not None:
             h = same.hash
         hashes.append(h)
     return hashes

@@ -322,12 +322,18 @@ def test_attach_gives_every_chapter_its_text_in_every_edition_and_returns_a_new_
     assert all(c.texts["en"].title == c.post.title for c in again.chapters())  # untranslated: the original title
 
 
-def _converter_page(post: Post, extra: str) -> str:
+def _as_the_blog_writes(text: str) -> str:
+    """A paragraph as the blog's page has it where the excerpt dump differs: full-width punctuation, a final 。"""
+    text = re.sub(r"(?<=[\u4e00-\u9fff]),(?=[\u4e00-\u9fff])", "，", text)
+    return text if text.endswith(("。", "$", "！", "？", "：")) else text + "。"
+
+
+def _converter_page(post: Post, extra: str, blog_punctuation: bool = False) -> str:
     """A full article page in the converter's shape whose opening paragraphs are the excerpt's."""
     from builder import inline
 
-    body = "\n\n".join(inline.escape(b.text).replace("\\$", "$") for b in post.blocks
-                       if b.kind == BlockKind.PARAGRAPH)
+    body = "\n\n".join(inline.escape(_as_the_blog_writes(b.text) if blog_punctuation else b.text).replace("\\$", "$")
+                       for b in post.blocks if b.kind == BlockKind.PARAGRAPH)
     url = f"https://kexue.fm/archives/{post.key}"
     date = post.date.iso() if post.date else "2024-01-31"
     return (f"## MENU\n\n- [归档](https://kexue.fm/content.html)\n\n# [{post.title}]({url})\n\nBy 苏剑林 \\|\n"
@@ -335,8 +341,11 @@ def _converter_page(post: Post, extra: str) -> str:
             f"_**转载到请包括本文地址：** [{url}]({url})_\n")
 
 
-def test_excerpt_translations_keep_attaching_when_the_full_page_supersedes_the_excerpt(real, tmp_path):
-    """The bundled excerpts' English units attach to the full page, whose opening paragraphs are the excerpt's."""
+@pytest.mark.parametrize("blog_punctuation", [False, True])
+def test_excerpt_translations_keep_attaching_when_the_full_page_supersedes_the_excerpt(real, tmp_path,
+                                                                                       blog_punctuation):
+    """The bundled excerpts' English units attach to the full page, whose opening paragraphs are the excerpt's
+    (also where the dump turned the page's full-width commas into ASCII and dropped a final full stop)."""
     chapters = {c.post.key: c for c in real.book.chapters()}
     key = next(k for k, c in chapters.items() if sum(u.state == State.CURRENT for u in c.texts["en"].units) >= 3
                and all(b.kind == BlockKind.PARAGRAPH for b in c.post.blocks))
@@ -344,8 +353,8 @@ def test_excerpt_translations_keep_attaching_when_the_full_page_supersedes_the_e
     archive = tmp_path / "archive"
     shutil.copytree(ROOT / "archive", archive)
     (archive / "pages").mkdir()
-    (archive / "pages" / f"{key}.txt").write_text(_converter_page(before.post, "全文比摘录多出的段落。"),
-                                                  encoding="utf-8")
+    (archive / "pages" / f"{key}.txt").write_text(_converter_page(before.post, "全文比摘录多出的段落。",
+                                                                  blog_punctuation), encoding="utf-8")
     result = run(Paths(archive=archive, editorial=ROOT / "editorial", out=tmp_path / "out",
                        translations=ROOT / "translations"), write_files=False)
     after = next(c for c in result.book.chapters() if c.post.key == key)
