@@ -118,3 +118,14 @@ def test_every_class_the_stylesheet_and_script_use_is_defined_in_one_place():
         used |= set(re.findall(r"(?<![\w-])kb-[a-z_-]*[a-z]", (ROOT / rel).read_text(encoding="utf-8")))
     used -= {"kb-parallel-"}  # a storage key prefix in language.js, not a class
     assert used <= defined, sorted(used - defined)
+
+
+def test_the_cover_counts_a_part_of_one_chapter_in_the_singular(tmp_path: Path):
+    import re
+
+    result = run_on(FIXTURES / "pages" / "archive", tmp_path)
+    sizes = {len(p.chapters) for p in result.book.parts}
+    assert 1 in sizes and any(n > 1 for n in sizes)
+    counts = re.findall(r'class="kb-parts__count">([^<]*)<', _pages(result, "en")["index.md"])
+    assert "1 chapter" in counts and not [c for c in counts if c.startswith("1 ") and c != "1 chapter"]
+    assert any(re.fullmatch(r"[2-9]\d* chapters", c) for c in counts)

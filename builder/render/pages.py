@@ -66,7 +66,8 @@ def cover_page(book: Book, ctx: Context) -> str:
              f"## {md_text(ui['parts_heading'])}", "", f'<div class="{names.PARTS}" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):
         span = _date_range(part, ui)
-        count = ui["chapters_count"].format(n=len(part.chapters))
+        n = len(part.chapters)
+        count = ui["chapters_count_one" if n == 1 else "chapters_count"].format(n=n)
         lines.append(f"{number}. [{md_text(part_title(part, ctx))}]({part.slug}/index.md) "
                      f'<span class="{names.PARTS_COUNT}">{md_text(count)}</span>'
                      + (f' <span class="{names.PARTS_YEARS}">{md_text(span)}</span>' if span else "")
