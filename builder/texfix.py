@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -41,6 +41,15 @@ _CS = re.compile(r"\\(?:[A-Za-z]+|.)", re.S)
 _CS_OR_COMMENT = re.compile(r"\\(?:[A-Za-z]+|.)|%[^\n]*", re.S)
 _CS_OR_BRACE = re.compile(r"\\(?:[A-Za-z]+|.)|[{}]", re.S)
 _LETTER = re.compile(r"[A-Za-z]")
+
+
+def _next_command(tex: str, pos: int, names: Container[str]) -> re.Match[str] | None:
+    """The next control sequence at or after ``pos`` whose name is one of ``names``, comments skipped."""
+    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
+        if not m.group().startswith("%") and m.group()[1:] in names:
+            return m
+        pos = m.end()
+    return None
 
 
 class _Braces:
@@ -246,13 +255,9 @@ def _definitions_in(tex: str, b: _Braces | None = None) -> tuple[list[tuple[int,
     spans: list[tuple[int, int]] = []
     bad = 0
     pos = 0
-    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
+    while (m := _next_command(tex, pos, _DEFINERS)) is not None:
         pos = m.end()
-        if m.group().startswith("%"):
-            continue
         name = m.group()[1:]
-        if name not in _DEFINERS:
-            continue
         end = _definition_end(b, name, m.end())
         if end is None:
             bad += 1
@@ -1022,13 +1027,9 @@ def link_references(tex: str, local: Collection[str], foreign: Mapping[str, tupl
     unknown: list[str] = []
     seen: set[str] = set()
     pos = 0
-    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
+    while (m := _next_command(tex, pos, _REF_NAMES)) is not None:
         pos = m.end()
-        if m.group().startswith("%"):
-            continue
         name = m.group()[1:]
-        if name not in _REF_NAMES:
-            continue
         arg = b.group_at(m.end())
         if arg is None:
             continue
@@ -1062,13 +1063,9 @@ def _text_spans(b: _Braces) -> list[tuple[int, int]]:
         return []
     spans: list[tuple[int, int]] = []
     pos = 0
-    while (m := _CS_OR_COMMENT.search(tex, pos)) is not None:
+    while (m := _next_command(tex, pos, _TEXT_COMMANDS)) is not None:
         pos = m.end()
-        if m.group().startswith("%"):
-            continue
         name = m.group()[1:]
-        if name not in _TEXT_COMMANDS:
-            continue
         p = m.end()
         for _ in range(_TEXT_COMMANDS[name]):
             raw = b.group(p)
