@@ -55,7 +55,6 @@ if not log.handlers:
     log.setLevel(logging.INFO)
 
 
-
 class BookConfig(base.Config):
     edition = c.Optional(c.Type(str))  # a `lang` of editorial/editions.yml; the original when unset
     archive = c.Type(str, default="archive")
@@ -175,10 +174,6 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.running = [start(job) for job in self.jobs]
         self.spent += time.perf_counter() - start_time
         return files
-
-    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        """Formulas stay out of the search index (builder/search.py leaves marked elements out): raw TeX is noise."""
-        return html.replace('class="arithmatex"', 'class="arithmatex" data-search-exclude')
 
     @event_priority(-100)  # after every other plugin has written its files: the index reads the finished pages
     def on_post_build(self, *, config: Any) -> None:
