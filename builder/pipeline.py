@@ -21,7 +21,7 @@ from .model import BlockKind, Book, Entry, Markup, Post, Problem
 from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .place import place
 from .read import read_archive
-from .render import Context, Rendered, render
+from .render import Context, Rendered, render_editions
 from .translations import Translation
 from .write import WriteReport, write
 
@@ -120,13 +120,14 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
     ui, found = load_ui(paths.editorial, editions.langs())
     problems += found
     urls = site_urls(editions, site_url)
-    rendered = {}
+    contexts = []
     for lang in languages:
         edition = editions.get(lang)
         if edition is None:
             raise ValueError(f"no edition {lang!r} in editions.yml")  # callers name editions from editions.yml
-        rendered[lang] = render(book, Context(overlay, ui[lang], edition, editions, urls, tuple(glossary),
-                                              overlay.nav_group_size, site_images))
+        contexts.append(Context(overlay, ui[lang], edition, editions, urls, tuple(glossary),
+                                overlay.nav_group_size, site_images))
+    rendered = render_editions(book, contexts)
     for r in rendered.values():
         problems += r.problems
     reports = {}

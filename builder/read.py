@@ -19,10 +19,8 @@ takes time linear in the input whatever its shape.
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime
 import errno
-import multiprocessing
 import os
 import re
 import stat
@@ -31,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
+from .parallel import fork_map
 from .readers import article_md, article_text
 from .texfix import restore_delimiters
 from .text import remove_unsafe
@@ -521,25 +520,13 @@ def _listing(dir_fd: int) -> tuple[list[os.DirEntry], list[os.DirEntry], list[os
 PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
 
 
-def _parse_one(item: tuple[bytes, str]) -> tuple[list[Entry], list[Problem]]:
-    return _read_bytes(*item)
-
-
 def _parse_all(loaded: list[tuple[bytes, str]]) -> list[tuple[list[Entry], list[Problem]]]:
     """Each file's entries, in the files' order; parsed on every core when there are many.
 
     Parsing is pure (bytes in, frozen entries out), so worker processes change nothing but the time:
     the Markdown parser is the builder's largest cost at the blog's size.
     """
-    workers = min(os.cpu_count() or 1, 4)
-    if len(loaded) < PARALLEL_FROM or workers < 2:
-        return [_parse_one(item) for item in loaded]
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this system: one process
-        return [_parse_one(item) for item in loaded]
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_parse_one, loaded, chunksize=max(1, len(loaded) // (workers * 8))))
+    return fork_map(lambda i: _read_bytes(*loaded[i]), len(loaded), parallel_from=PARALLEL_FROM)
 
 
 def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:

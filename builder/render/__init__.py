@@ -16,7 +16,7 @@ a page's twin in another edition is always at the same place.
 from .body import SEARCH_BUDGET, text_markdown, unnumbered
 from .context import Context, Rendered
 from .meta import format_date, page_url
-from .pages import render
+from .pages import render, render_editions
 
-__all__ = ["SEARCH_BUDGET", "Context", "Rendered", "format_date", "page_url", "render", "text_markdown",
-           "unnumbered"]
+__all__ = ["SEARCH_BUDGET", "Context", "Rendered", "format_date", "page_url", "render", "render_editions",
+           "text_markdown", "unnumbered"]

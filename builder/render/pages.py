@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..escape import front_matter, html_text, md_text
 from ..model import Book, Chapter, Level, OutputFile, Part, Problem, Source
+from ..parallel import fork_map
 from . import names
 from .body import chapter_body, has_parallel_text
 from .context import Context, Rendered, chapter_title, part_description, part_title
@@ -98,24 +101,57 @@ def glossary_page(ctx: Context) -> str:
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
+PARALLEL_FROM = 48  # chapters; below this, forking workers costs more than rendering here
+
+
+def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Rendered]:
+    """Every page of each edition (one context each), and its navigation.
+
+    A chapter's pages in all editions are made together (on every core when the book is large):
+    their untranslated units share the original's text, and so the work of parsing it.
+    """
+    index = BookIndex.of(book)
+    places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
+
+    def pages(i: int) -> list[tuple[str, int, list[Problem], dict[str, int]]]:
+        part, chapter, path = places[i]
+        out = []
+        for ctx in contexts:
+            problems: list[Problem] = []
+            units: dict[str, int] = {}
+            text, count = chapter_page(chapter, part, ctx, path, index, problems, units)
+            out.append((text, count, problems, units))
+        return out
+
+    chapters = fork_map(pages, len(places), parallel_from=PARALLEL_FROM)
+    rendered = {}
+    for k, ctx in enumerate(contexts):
+        out = Rendered()
+        out.files.append(OutputFile("index.md", cover_page(book, ctx)))
+        done = iter(zip(places, chapters, strict=True))
+        for number, part in enumerate(book.parts, 1):
+            out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
+            for _ in part.chapters:
+                (_, _, path), editions = next(done)
+                text, count, problems, units = editions[k]
+                out.formula_count += count
+                out.problems += problems
+                for state, n in units.items():
+                    out.units[state] = out.units.get(state, 0) + n
+                out.files.append(OutputFile(path, text))
+        if ctx.glossary:
+            out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
+        out.nav = book_nav(book, ctx, bool(ctx.glossary))
+        seen: set[str] = set()
+        for f in out.files:
+            if f.path in seen:
+                out.problems.append(Problem(Source(f.path, 1), "duplicate-page", f"two pages at {f.path}",
+                                            Level.ERROR))
+            seen.add(f.path)
+        rendered[ctx.lang] = out
+    return rendered
+
+
 def render(book: Book, ctx: Context) -> Rendered:
     """Every page of one edition, and its navigation."""
-    out = Rendered()
-    index = BookIndex.of(book)
-    out.files.append(OutputFile("index.md", cover_page(book, ctx)))
-    for number, part in enumerate(book.parts, 1):
-        out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
-        for chapter in part.chapters:
-            path = f"{part.slug}/{chapter.slug}.md"
-            text, count = chapter_page(chapter, part, ctx, path, index, out.problems, out.units)
-            out.formula_count += count
-            out.files.append(OutputFile(path, text))
-    if ctx.glossary:
-        out.files.append(OutputFile("glossary.md", glossary_page(ctx)))
-    out.nav = book_nav(book, ctx, bool(ctx.glossary))
-    seen: set[str] = set()
-    for f in out.files:
-        if f.path in seen:
-            out.problems.append(Problem(Source(f.path, 1), "duplicate-page", f"two pages at {f.path}", Level.ERROR))
-        seen.add(f.path)
-    return out
+    return render_editions(book, [ctx])[ctx.lang]

@@ -19,11 +19,13 @@ from functools import lru_cache
 from .. import inline, texfix
 from ..mathtext import formulas, split_math
 from ..model import Block, BlockKind, Book, Chapter, Level, Markup, Problem
+from ..parallel import fork_map
 from .markdown import page_url
 
 _REFERENCE = re.compile(r"\\(?:eq)?ref\s*\{([^{}]{1,200})\}")
 _POST_LINK = re.compile(r"(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})", re.I)
 REPORTED_PER_PAGE = 5
+PARALLEL_FROM = 48  # chapters; below this, forking workers costs more than numbering here
 
 
 def block_formulas(block: Block) -> list[str]:
@@ -32,8 +34,9 @@ def block_formulas(block: Block) -> list[str]:
         return [block.text]
     if block.kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
         return []
-    if block.markup == Markup.MARKDOWN:
-        return [t.content for t in inline.parse(block.text) if t.type in ("math_inline", "math_inline_double")]
+    if block.markup == Markup.MARKDOWN:  # every formula of the dialect opens with "$"
+        return [t.content for t in inline.parse(block.text) if t.type in ("math_inline", "math_inline_double")] \
+            if "$" in block.text else []
     return formulas(split_math(block.text)[0])
 
 
@@ -84,21 +87,26 @@ class BookIndex:
         series_of: dict[str, str | None] = {}
         id_of: dict[str, str] = {}
         formulas_of: dict[str, tuple[str, ...]] = {}
-        for part in book.parts:
-            for chapter in part.chapters:
-                key = chapter.post.key
-                path = f"{part.slug}/{chapter.slug}.md"
-                path_of[key] = path
-                series_of[key] = chapter.post.series
-                for pid in {chapter.post.post_id, key} - {None}:
-                    if pid and pid.isdigit():
-                        paths.setdefault(pid, path)
-                        id_of.setdefault(pid, key)
-                found = tuple(chapter_formulas(chapter))
-                formulas_of[key] = found
-                numbers[key] = texfix.equation_numbers(found)
-                for label in numbers[key]:
-                    owners.setdefault(label, []).append(key)
+        places = [(part, chapter) for part in book.parts for chapter in part.chapters]
+
+        def numbered(i: int) -> tuple[tuple[str, ...], dict[str, str]]:
+            found = tuple(chapter_formulas(places[i][1]))
+            return found, texfix.equation_numbers(found)
+
+        for (part, chapter), (found, labels) in zip(places, fork_map(numbered, len(places),
+                                                                     parallel_from=PARALLEL_FROM), strict=True):
+            key = chapter.post.key
+            path = f"{part.slug}/{chapter.slug}.md"
+            path_of[key] = path
+            series_of[key] = chapter.post.series
+            for pid in {chapter.post.post_id, key} - {None}:
+                if pid and pid.isdigit():
+                    paths.setdefault(pid, path)
+                    id_of.setdefault(pid, key)
+            formulas_of[key] = found
+            numbers[key] = labels
+            for label in labels:
+                owners.setdefault(label, []).append(key)
         return cls(paths, numbers, {k: tuple(v) for k, v in owners.items()}, path_of, series_of, id_of, formulas_of)
 
     def _foreign(self, chapter: Chapter, path: str, wanted: set[str],
