@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -29,8 +30,54 @@ _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-
 _BACKTICKS = re.compile(r"`+")
 
 
+# CommonMark's escapable characters: ASCII punctuation.
+_ESCAPABLE = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
+_UNESCAPE = re.compile(r"\\([" + _ESCAPABLE + r"])")
+
+
+def fast_text(md: MarkdownIt, stops: str) -> MarkdownIt:
+    """``md`` with a text rule that stops only at ``stops`` and reads escaped punctuation as text itself.
+
+    Why: markdown-it's own text rule stops at every character any plugin might want
+    (``{ } - + = :`` …), and each ``\\x`` takes a trip through the escape rule.  A
+    scraped page escapes nearly every character of its TeX, so most of the parse was
+    spent one character at a time.  ``stops`` must hold every character at which a rule
+    enabled in ``md`` can start, or that a rule scans for (``]`` ends a link label);
+    then the tokens are the same as with the stock rule (the escaped characters land in
+    the text token that markdown-it's text_join would have merged them into; the
+    tests compare both parsers).  A backslash before anything else (a line end: a hard
+    break) is still the escape rule's.
+    """
+    run = re.compile(r"(?:[^" + re.escape(stops) + r"]|\\[" + _ESCAPABLE + r"])+")
+
+    def text(state: StateInline, silent: bool) -> bool:
+        found = run.match(state.src, state.pos, state.posMax)
+        if found is None:
+            return False
+        if not silent:
+            chunk = found.group()
+            state.append_pending(_UNESCAPE.sub(r"\1", chunk) if "\\" in chunk else chunk)
+        state.pos = found.end()
+        return True
+
+    md.inline.ruler.at("text", text)
+    return md
+
+
+# Where the dialect parser's rules start: line ends, escapes, code spans, emphasis, links and
+# images, autolinks, entities, formulas (strikethrough is off in CommonMark; '~' costs nothing).
+DIALECT_STOPS = "\n\\`*_[]!<&$~"
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    return fast_text(MarkdownIt("commonmark", {"html": False, "linkify": False}).use(
+        dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=False),
+        DIALECT_STOPS)
+
+
+def stock_parser() -> MarkdownIt:
+    """The dialect's parser with markdown-it's own text rule: what :func:`fast_text` must agree with."""
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).use(
         dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=False)
 

@@ -54,7 +54,17 @@ def recognise(text: str) -> str | None:
 
 
 
-_PAGE = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").use(footnote_plugin)
+# Where the page parser's rules start (footnotes add '^[' and '[^'; there are no formula rules here).
+PAGE_STOPS = "\n\\`*_[]!<&^~"
+
+
+def page_parser(stock: bool = False) -> MarkdownIt:
+    """The parser of converter pages; ``stock`` keeps markdown-it's own text rule (the tests compare the two)."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").use(footnote_plugin)
+    return md if stock else inline.fast_text(md, PAGE_STOPS)
+
+
+_PAGE = page_parser()
 
 
 @dataclass
