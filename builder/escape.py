@@ -32,7 +32,14 @@ import json
 import re
 from typing import Any
 
-_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_ASCII_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def _punct(text: str) -> str:
+    """Every ASCII punctuation character backslash-escaped."""
+    return _ASCII_PUNCT.sub(lambda m: "\\" + m.group(), text)
+
+
 # http(s) URLs in running text become links.  Brackets are left out: outside an
 # IPv6 host they are never part of a URL, and a scraped `[url](url)` must not
 # turn into one URL that mkdocs' link checker cannot parse.
@@ -44,17 +51,17 @@ _SAFE_SCHEMES = ("http://", "https://")
 def md_text(text: str, autolink: bool = True) -> str:
     """Literal text in a Markdown context; http(s) URLs become autolinks (unless inside a link already)."""
     if not autolink:
-        return " ".join(_ASCII_PUNCT.sub(r"\\\1", text).splitlines())
+        return " ".join(_punct(text).splitlines())
     out = []
     pos = 0
     for m in _URL.finditer(text):
         url = m.group().rstrip(_URL_TRAIL)
         if len(url) <= len("https://"):
             continue
-        out.append(_ASCII_PUNCT.sub(r"\\\1", text[pos:m.start()]))
+        out.append(_punct(text[pos:m.start()]))
         out.append(f"<{url}>")
         pos = m.start() + len(url)
-    out.append(_ASCII_PUNCT.sub(r"\\\1", text[pos:]))
+    out.append(_punct(text[pos:]))
     return " ".join("".join(out).splitlines())
 
 

@@ -189,17 +189,19 @@ def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
     return segments, issues
 
 
+_NOT_A_BRACE = re.compile(r"\\.|[^{}\\]+|\\")  # escaped characters (\{ too) and everything but braces
+
+
 def _unbalanced_braces(tex: str) -> bool:
+    braces = _NOT_A_BRACE.sub("", tex)
+    if braces.count("{") != len(braces) // 2 or len(braces) % 2:
+        return True
     depth = 0
-    for m in re.finditer(r"\\.|[{}]", tex):
-        brace = m.group()
-        if brace == "{":
-            depth += 1
-        elif brace == "}":
-            depth -= 1
-            if depth < 0:
-                return True
-    return depth != 0
+    for brace in braces:
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return True
+    return False
 
 
 def inline_markdown(segments: list[Segment]) -> str:

@@ -24,26 +24,25 @@ _NUMBERED = re.compile(r"\\(begin|end)\{(equation|align|gather|multline|eqnarray
 _LABEL = re.compile(r"\\label\{[^{}]*\}")
 
 
-def _formulas_of(block: Block, text: str) -> list[str]:
-    """The formulas a unit's text holds, as the renderer will show them."""
-    if block.kind == BlockKind.MATH:
-        return [text]
-    if block.kind == BlockKind.CODE:
-        return []
-    if block.markup == Markup.MARKDOWN:
-        return [t.content for t in inline.parse(text) if t.type in ("math_inline", "math_inline_double")]
-    return formulas(split_math(text)[0])
-
-
 def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
                   problems: list[Problem] | None) -> tuple[str, int]:
     """One unit of text (any edition) as Markdown, and how many formulas it holds."""
     kind = block.kind
     source = block.source
-    found = _formulas_of(block, text)
+    markdown = block.markup == Markup.MARKDOWN
+    split = split_math(text) if not markdown and kind != BlockKind.CODE else None
+    if kind == BlockKind.MATH:
+        found = [text]
+    elif kind == BlockKind.CODE:
+        found = []
+    elif split is None:  # "$" opens every formula of the dialect: a block without one needs no parse to say so
+        found = [t.content for t in inline.parse(text) if t.type in ("math_inline", "math_inline_double")] \
+            if "$" in text else []
+    else:
+        found = formulas(split[0])
     if problems is not None:
-        if block.markup == Markup.PLAIN and kind != BlockKind.CODE:
-            issues = split_math(text)[1]
+        if split is not None:
+            issues = split[1]
             for issue in issues[:MATH_ISSUES_SHOWN]:
                 problems.append(Problem(source, "suspicious-math", issue.message))
             if len(issues) > MATH_ISSUES_SHOWN:
@@ -53,9 +52,10 @@ def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
             for what in unsafe_tex(tex):
                 problems.append(Problem(source, "unsafe-tex", f"{what} in the formula {tex[:60]!r}"))
     count = len(found)
-    if block.markup == Markup.MARKDOWN or kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
+    if markdown or kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
         return block_markdown(block, text, links), count
-    segments = [s if s.kind == "text" else Segment(s.kind, links.tex(s.value)) for s in split_math(text)[0]]
+    assert split is not None
+    segments = [s if s.kind == "text" else Segment(s.kind, links.tex(s.value)) for s in split[0]]
     if kind == BlockKind.HEADING:
         return "## " + paragraph_markdown(segments).replace("\n", " "), count
     if kind == BlockKind.FIGURE:
