@@ -35,6 +35,10 @@ _ESCAPABLE = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
 _UNESCAPE = re.compile(r"\\([" + _ESCAPABLE + r"])")
 
 
+def _unescaped(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 def fast_text(md: MarkdownIt, stops: str) -> MarkdownIt:
     """``md`` with a text rule that stops only at ``stops`` and reads escaped punctuation as text itself.
 
@@ -56,7 +60,7 @@ def fast_text(md: MarkdownIt, stops: str) -> MarkdownIt:
             return False
         if not silent:
             chunk = found.group()
-            state.append_pending(_UNESCAPE.sub(r"\1", chunk) if "\\" in chunk else chunk)
+            state.append_pending(_UNESCAPE.sub(_unescaped, chunk) if "\\" in chunk else chunk)
         state.pos = found.end()
         return True
 
@@ -67,6 +71,11 @@ def fast_text(md: MarkdownIt, stops: str) -> MarkdownIt:
 # Where the dialect parser's rules start: line ends, escapes, code spans, emphasis, links and
 # images, autolinks, entities, formulas (strikethrough is off in CommonMark; '~' costs nothing).
 DIALECT_STOPS = "\n\\`*_[]!<&$~"
+
+
+# Characters that can make a text more than one text token: the stops, and what markdown-it
+# normalises before parsing (CR line ends, NUL).
+_MARKUP = re.compile("[" + re.escape(DIALECT_STOPS) + "\r\x00]")
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +112,8 @@ def parse(text: str) -> tuple[Tok, ...]:
     """
     if not text:
         return ()
+    if _MARKUP.search(text) is None:  # nothing any rule reacts to: markdown-it would give this one text token
+        return (Tok("text", text),)
     tokens: list[Token] = _parser().parseInline(text)
     children = tokens[0].children or [] if tokens else []
     return tuple(Tok(t.type, t.content, {k: str(v) for k, v in t.attrs.items() if k in ("href", "src")})

@@ -90,3 +90,16 @@ def test_a_rule_left_out_of_the_stops_changes_tokens() -> None:
     broken = inline.fast_text(inline.stock_parser(), inline.DIALECT_STOPS.replace("*", ""))
     text = "a **b** c"
     assert _flat(broken.parseInline(text)) != _flat(inline.stock_parser().parseInline(text))
+
+
+def test_text_without_markup_is_one_text_token_as_markdown_it_says() -> None:
+    """inline.parse skips the parser for text none of whose characters a rule reacts to."""
+    rng = random.Random(5)
+    letters = list("ab 中文，。\t\u3000\u00a0\ufffd.;:{}()=+-#%@'\"^|/") + ["\r", "\x00", "\n", "\\", "$", "&", "*"]
+    stock = inline.stock_parser()
+    for _ in range(3000):
+        text = "".join(rng.choice(letters) for _ in range(rng.randint(1, 30)))
+        tokens = stock.parseInline(text)[0].children or []
+        assert inline.parse(text) == tuple(inline.Tok(t.type, t.content, {k: str(v) for k, v in t.attrs.items()
+                                                                        if k in ("href", "src")})
+                                           for t in tokens), repr(text)
