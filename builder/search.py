@@ -58,7 +58,7 @@ SKIP = frozenset({"404.html", "assets", "search", BUNDLE, SCRATCH})
 INSTALL = "pip install 'pagefind[extended]==1.5.2'"
 SEPARATOR = "\u200b"  # Pagefind splits words there and shows no space in excerpts
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # the ideographs search.js splits queries into
-_BETWEEN = re.compile(f"(?<=[{_CJK}])(?=[{_CJK}])")
+_IDEOGRAPHS = re.compile(f"[{_CJK}]{{2,}}")  # a run of two or more: the separator goes between its characters
 _TEXT = re.compile(r">([^<]+)")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 _CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
@@ -77,6 +77,7 @@ class Indexed:
     pages: int  # pages Pagefind indexed (-1 when its output did not say)
     seconds: float
     output: str  # what Pagefind printed
+    prepared: float = 0.0  # seconds of the builder's own work: the pages' search copies
 
 
 def index_language(tag: str) -> str:
@@ -114,7 +115,7 @@ def edition_pages(site_dir: Path, others: Iterable[str] = ()) -> Iterator[Path]:
 
 def split_ideographs(text: str) -> str:
     """Text with a zero-width space between any two CJK ideographs: each becomes a word of its own."""
-    return _BETWEEN.sub(SEPARATOR, text)
+    return _IDEOGRAPHS.sub(lambda m: SEPARATOR.join(m.group()), text)
 
 
 def _excluded(attrs: str) -> bool:
@@ -231,8 +232,9 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     _remove_scratch(scratch)
     try:
         count = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language)
+        prepared = time.perf_counter() - start
         if count == 0:
-            return Indexed(0, time.perf_counter() - start, "no pages to index")
+            return Indexed(0, prepared, "no pages to index", prepared)
         shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
         try:
             done = subprocess.run([str(program), *pagefind_args(scratch, site_dir / BUNDLE, language)],  # noqa: S603
@@ -245,7 +247,7 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     if done.returncode != 0:
         raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {site_dir}:\n{output[-3000:]}")
     found = re.search(r"Indexed (\d+) pages?", output)
-    return Indexed(int(found.group(1)) if found else -1, time.perf_counter() - start, output)
+    return Indexed(int(found.group(1)) if found else -1, time.perf_counter() - start, output, prepared)
 
 
 def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str]) -> Indexed:
