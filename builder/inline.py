@@ -80,9 +80,7 @@ _MARKUP = re.compile("[" + re.escape(DIALECT_STOPS) + "\r\x00]")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return fast_text(MarkdownIt("commonmark", {"html": False, "linkify": False}).use(
-        dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=False),
-        DIALECT_STOPS)
+    return fast_text(stock_parser(), DIALECT_STOPS)
 
 
 def stock_parser() -> MarkdownIt:
@@ -118,6 +116,13 @@ def parse(text: str) -> tuple[Tok, ...]:
     children = tokens[0].children or [] if tokens else []
     return tuple(Tok(t.type, t.content, {k: str(v) for k, v in t.attrs.items() if k in ("href", "src")})
                  for t in children)
+
+
+def formulas_in(text: str) -> list[str]:
+    """The TeX of every formula in a text of the dialect, in order ("$" opens each: without one, no parse)."""
+    if "$" not in text:
+        return []
+    return [t.content for t in parse(text) if t.type in ("math_inline", "math_inline_double")]
 
 
 def escape(text: str) -> str:

@@ -34,7 +34,7 @@ from .citation import footer_start, page_facts
 FMT = "page-markdown"
 BLOG_POST = r"https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})"
 _TITLE_LINE = re.compile(r"^#[ \t]+\[(?P<title>.+)\]\((?P<url>" + BLOG_POST + r")/?(?:[ \t]+\"[^\"]*\")?\)[ \t]*$")
-_ANCHOR_HEADING = re.compile(r"^#{2,6}[ \t].*\[\\?#\]\(")
+ANCHOR_HEADING = re.compile(r"^#{2,6}[ \t].*\[\\?#\]\(")
 _REPRINT_MD = re.compile(r"转载到请包括本文地址.{0,20}\]\(")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _BY = re.compile(r"^\s*By\s+(?P<author>[^\\|｜]{1,40}?)\s*(?:\\?[|｜]|$)")
@@ -48,7 +48,7 @@ def recognise(text: str) -> str | None:
     """``page-markdown`` when the text is a converter's article page: its title link, anchored headings or footer."""
     head = text[:400_000]
     for line in head.splitlines():
-        if _TITLE_LINE.match(line) or _ANCHOR_HEADING.match(line) or _REPRINT_MD.search(line):
+        if _TITLE_LINE.match(line) or ANCHOR_HEADING.match(line) or _REPRINT_MD.search(line):
             return FMT
     return None
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from ..mathtext import Closers
 from ..model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 from ..text import fold, remove_unsafe
+from .article_md import ANCHOR_HEADING
 from .citation import PageFacts, footer_start, footer_strong, page_facts
 
 FMT_TEXT = "page-text"
@@ -74,7 +75,6 @@ CHROME_PHRASES = ("Scientific Spaces", "渴望成为一个小飞侠", "欢迎访
 
 # --- Markdown and dump signs, which this reader must leave to the others --------------------------------------
 _MD_TITLE = re.compile(r"^#{1,6}[ \t]+\[.+\]\(https?://")
-_MD_ANCHOR = re.compile(r"^#{2,6}[ \t].*\[\\?#\]\(")
 _MORE = re.compile(r"^点击阅读全文\s*(?:\.{2,}|…+|。+)?$")
 _ONE_LINE_BYLINE = re.compile(r"^By\s+[^|｜\s][^|｜]{0,39}[|｜]\s*\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}")
 _DUMP_DATE = re.compile(r"^\d{1,2}\s+[A-Za-z]{3}[A-Za-z]*\.?$")
@@ -172,7 +172,7 @@ def recognise(text: str) -> str | None:
         s = raw.strip()
         if not s:
             continue
-        if _MD_TITLE.match(s) or _MD_ANCHOR.match(s) or _dump_markers(s):
+        if _MD_TITLE.match(s) or ANCHOR_HEADING.match(s) or _dump_markers(s):
             return None
         if _DUMP_DATE.match(s):
             dates += 1

@@ -35,9 +35,8 @@ def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
         found = [text]
     elif kind == BlockKind.CODE:
         found = []
-    elif split is None:  # "$" opens every formula of the dialect: a block without one needs no parse to say so
-        found = [t.content for t in inline.parse(text) if t.type in ("math_inline", "math_inline_double")] \
-            if "$" in text else []
+    elif split is None:
+        found = inline.formulas_in(text)
     else:
         found = formulas(split[0])
     if problems is not None:

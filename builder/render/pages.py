@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from ..escape import front_matter, html_text, md_text
@@ -131,8 +132,7 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
         done = iter(zip(places, chapters, strict=True))
         for number, part in enumerate(book.parts, 1):
             out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
-            for _ in part.chapters:
-                (_, _, path), editions = next(done)
+            for (_, _, path), editions in itertools.islice(done, len(part.chapters)):
                 text, count, problems, units = editions[k]
                 out.formula_count += count
                 out.problems += problems

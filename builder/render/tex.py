@@ -34,9 +34,8 @@ def block_formulas(block: Block) -> list[str]:
         return [block.text]
     if block.kind in (BlockKind.CODE, BlockKind.IMAGE, BlockKind.RULE):
         return []
-    if block.markup == Markup.MARKDOWN:  # every formula of the dialect opens with "$"
-        return [t.content for t in inline.parse(block.text) if t.type in ("math_inline", "math_inline_double")] \
-            if "$" in block.text else []
+    if block.markup == Markup.MARKDOWN:
+        return inline.formulas_in(block.text)
     return formulas(split_math(block.text)[0])
 
 
