@@ -18,8 +18,9 @@ block is written back in the canonical dialect of :mod:`builder.inline`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -374,9 +375,42 @@ FOOTER_BEFORE = 8  # lines before the first marker the footer may start on
 FOOTER_LINES = 200  # lines read for the citation block (the comments after it can run to thousands)
 
 
-def _plain_lines(lines: list[str]) -> list[str]:
-    """Footer lines as text (escapes undone, link labels kept) for the citation parser."""
-    return [inline.plain(line) if line.strip() else "" for line in lines]
+class _PlainLines(Sequence[str]):
+    """The page's lines as text (escapes undone, link labels kept) for the citation parser.
+
+    Indices are the file's line numbers; lines outside ``[first, stop)`` read as empty.  Each line is
+    turned into text when it is first read, and the parser stops once it has every fact, so the
+    related posts and comments after the footer (most of many pages) are never converted.
+    """
+
+    def __init__(self, lines: list[str], first: int, stop: int) -> None:
+        self._lines = lines
+        self._first = first
+        self._stop = stop
+        self._plain: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return self._stop
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._stop))]
+        if index < 0:
+            index += self._stop
+        if not 0 <= index < self._stop:
+            raise IndexError(index)
+        if index < self._first:
+            return ""
+        text = self._plain.get(index)
+        if text is None:
+            line = self._lines[index]
+            text = self._plain[index] = inline.plain(line) if line.strip() else ""
+        return text
 
 
 @dataclass(frozen=True)
@@ -431,16 +465,14 @@ def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
     # comments can be most of a page): from the first footer marker, or the whole page without one.
     marker = next((i for i in range(head.body_start, len(lines)) if _FOOTER_MARK.search(lines[i])), None)
     first = max(head.body_start, marker - FOOTER_BEFORE) if marker is not None else head.body_start
-    window = _plain_lines(lines[first:first + FOOTER_LINES] if marker is not None else lines[first:])
-    found = footer_start(window)
-    end = None if found is None else first + found
-    plain = [""] * first + window
+    plain = _PlainLines(lines, first, min(len(lines), first + FOOTER_LINES) if marker is not None else len(lines))
+    end = footer_start(plain, first)
     if end is None or end <= head.body_start:
         problems.append(Problem(Source(name, 1), "page-partial",
                                 "no reprint notice or citation found: the body is taken to the end of the page, "
                                 "so related posts and comments may show as text", Level.WARNING))
         end = len(lines)
-    facts = page_facts([""] * end + plain[end:] if end < len(lines) else plain)  # line numbers are the file's
+    facts = page_facts(plain, end if end < len(lines) else first)
     start = head.body_start
     if not head.title:  # no title link: the body starts after the chrome, which ends with the breadcrumb
         start = _after_chrome(lines, end)

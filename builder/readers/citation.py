@@ -354,7 +354,7 @@ def _footer_ish(line: str) -> bool:
     return not s or s in FOOTER_LINES or (len(s) <= 300 and any(p in s for p in FOOTER_PHRASES))
 
 
-def footer_start(lines: Sequence[str]) -> int | None:
+def footer_start(lines: Sequence[str], start: int = 0) -> int | None:
     """Index of the first footer line, where the post's body ends; None when the page has no footer.
 
     The reprint line when there is one.  Otherwise the citation block: its first strong line
@@ -362,26 +362,27 @@ def footer_start(lines: Sequence[str]) -> int | None:
     the tip jar, the FAQ pointer) so none of them is read as body text.
     """
     first_strong = None
-    for index, line in enumerate(lines):
+    for index in range(start, len(lines)):
+        line = lines[index]
         if is_reprint(line):
             return index
         if first_strong is None and footer_strong(line) is not None:
             first_strong = index
     if first_strong is None:
         return None
-    start = first_strong
-    while start > 0 and first_strong - (start - 1) <= WALK_BACK and _footer_ish(lines[start - 1]):
-        start -= 1
-    while start < first_strong and not lines[start].strip():
-        start += 1
-    return start
+    top = first_strong
+    while top > start and first_strong - (top - 1) <= WALK_BACK and _footer_ish(lines[top - 1]):
+        top -= 1
+    while top < first_strong and not lines[top].strip():
+        top += 1
+    return top
 
 
 def _fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
 
 
-def page_facts(lines: Sequence[str]) -> PageFacts:
+def page_facts(lines: Sequence[str], start: int = 0) -> PageFacts:
     """Title, date, post id, URL, author, category and tags as the footer states them.
 
     The first occurrence of each part counts (comments further down can quote a citation).
@@ -393,7 +394,10 @@ def page_facts(lines: Sequence[str]) -> PageFacts:
     bibtex: tuple[int, BibTeX] | None = None
     cat: tuple[int, str] | None = None
     tags: tuple[int, tuple[str, ...]] | None = None
-    for index, line in enumerate(lines):
+    for index in range(start, len(lines)):
+        if reprint and citation and bibtex and cat and tags:
+            break  # the lines after the footer (related posts, comments) are not read
+        line = lines[index]
         if reprint is None:
             found, pid = reprint_id(line)
             if found:
