@@ -129,3 +129,14 @@ def test_the_cover_counts_a_part_of_one_chapter_in_the_singular(tmp_path: Path):
     counts = re.findall(r'class="kb-parts__count">([^<]*)<', _pages(result, "en")["index.md"])
     assert "1 chapter" in counts and not [c for c in counts if c.startswith("1 ") and c != "1 chapter"]
     assert any(re.fullmatch(r"[2-9]\d* chapters", c) for c in counts)
+
+
+
+def test_missing_images_show_each_editions_own_words(tmp_path: Path):
+    """A chapter's units are rendered once for all its editions, except where they show the edition's words."""
+    result = run_on(FIXTURES / "pages" / "archive", tmp_path)
+    for path in ("diffusion/9001.md", "nlp/9901.md"):  # an untranslated page whose image the archive lacks
+        zh, en = _pages(result)[path], _pages(result, "en")[path]
+        assert "kb-figure__missing" in zh and "kb-figure__missing" in en
+        assert "图片未收录" in zh and "image not in the archive" not in zh
+        assert "image not in the archive" in en and "图片未收录" not in en

@@ -65,6 +65,27 @@ def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
     return paragraph_markdown(segments), count
 
 
+# One chapter's units as Markdown, shared by its pages in every edition: (block, text, the words for a missing
+# figure when the text may show one) → Markdown, formula count, problems found.  The other editions show most
+# units in the original's text, and nothing else of an edition reaches a unit's Markdown.
+UnitMemo = dict[tuple[int, str, str], tuple[str, int, tuple[Problem, ...]]]
+
+
+def _memo_markdown(memo: UnitMemo, block: Block, text: str, ui: dict[str, str], links: Links,
+                   problems: list[Problem] | None) -> tuple[str, int]:
+    """:func:`text_markdown`, once per chapter for the same text (the figure's words are all it reads of ``ui``)."""
+    figure = block.kind in (BlockKind.IMAGE, BlockKind.FIGURE) or "![" in text  # may show the words
+    key = (id(block), text, links.figure_missing if figure else "")
+    found = memo.get(key)
+    if found is None:
+        own: list[Problem] = []
+        md, count = text_markdown(block, text, ui, links, own)
+        found = memo[key] = (md, count, tuple(own))
+    if problems is not None:
+        problems += found[2]
+    return found[0], found[1]
+
+
 def unnumbered(text: str) -> str:
     """Formulas of a second copy: no numbers and no labels, so the first copy keeps both."""
     return _LABEL.sub("", _NUMBERED.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}*}}", text))
@@ -83,15 +104,15 @@ def _alt(block: Block, text: str, tag: str, ui: dict[str, str], links: Links) ->
 
 
 def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Links,
-          problems: list[Problem]) -> tuple[str, int, str]:
+          problems: list[Problem], memo: UnitMemo) -> tuple[str, int, str]:
     """One unit's Markdown, its formula count, and the notice it goes under ("" for none)."""
     block = unit.block
     ui = ctx.ui
     original = ctx.editions.original
     if not block.translatable or unit.state == State.ORIGINAL and not ctx.is_original:
-        return (*text_markdown(block, block.text, ui, links, problems if ctx.is_original else None), "")
+        return (*_memo_markdown(memo, block, block.text, ui, links, problems if ctx.is_original else None), "")
     if ctx.is_original:  # the archive's text, with every edition that has a current translation of it
-        md, count = text_markdown(block, block.text, ui, links, problems)
+        md, count = _memo_markdown(memo, block, block.text, ui, links, problems)
         alts = [_alt(block, other.text, e.tag, ui, links)
                 for e in ctx.editions.translated if e.lang in chapter.texts
                 for other in (chapter.texts[e.lang].units[index],)
@@ -104,7 +125,7 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
         md, count = text_markdown(block, unit.text, ui, links, None)
         return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n'
                 f'{_alt(block, block.text, original.tag, ui, links)}\n\n</div>'), count, ""
-    md, count = text_markdown(block, block.text, ui, links, None)
+    md, count = _memo_markdown(memo, block, block.text, ui, links, None)
     return md, count, names.NOTICE_STALE if unit.state == State.STALE else names.NOTICE_MISSING
 
 
@@ -133,9 +154,13 @@ def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
     return False
 
 
-def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Problem],
-                 units: dict[str, int]) -> tuple[list[str], list[tuple[BlockKind, str]], int]:
-    """The chapter's units as Markdown blocks, the text each shows (for the description), and its formula count."""
+def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Problem], units: dict[str, int],
+                 memo: UnitMemo | None = None) -> tuple[list[str], list[tuple[BlockKind, str]], int]:
+    """The chapter's units as Markdown blocks, the text each shows (for the description), and its formula count.
+
+    ``memo`` is shared by the chapter's pages in all editions (see :data:`UnitMemo`).
+    """
+    memo = {} if memo is None else memo
     text = chapter.texts[ctx.lang]
     body: list[str] = []
     shown: list[tuple[BlockKind, str]] = []
@@ -145,7 +170,7 @@ def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Pr
     prev_item = False  # whether the last Markdown block is a bare list item, to which the next item belongs
     for index, unit in enumerate(text.units):
         units[unit.state.value] = units.get(unit.state.value, 0) + 1
-        md, n, notice = _unit(index, unit, chapter, ctx, links, problems)
+        md, n, notice = _unit(index, unit, chapter, ctx, links, problems, memo)
         count += n
         visible = unit.shown()
         if unit.block.markup == Markup.MARKDOWN:

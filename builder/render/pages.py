@@ -9,20 +9,20 @@ from ..escape import front_matter, html_text, md_text
 from ..model import Book, Chapter, Level, OutputFile, Part, Problem, Source
 from ..parallel import fork_map
 from . import names
-from .body import chapter_body, has_parallel_text
+from .body import UnitMemo, chapter_body, has_parallel_text
 from .context import Context, Rendered, chapter_title, part_description, part_title
 from .markdown import Links
 from .meta import chapter_footer, chapter_header, chapter_json_ld, description, format_date
 from .nav import book_nav
-from .tex import BookIndex
+from .tex import BookIndex, PageTex
 
 
-def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str, index: BookIndex,
-                 problems: list[Problem], units: dict[str, int]) -> tuple[str, int]:
-    page_tex = index.tex_for(chapter, path, problems if ctx.is_original else None)
+def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str, index: BookIndex, page_tex: PageTex,
+                 problems: list[Problem], units: dict[str, int], memo: UnitMemo) -> tuple[str, int]:
+    """One edition's page of a chapter; ``page_tex`` and ``memo`` are shared by the chapter's pages in all editions."""
     links = Links(page=path, chapters=index.paths, images=ctx.images, original=chapter.post.url,
                   figure_missing=ctx.ui["figure_missing"], tex=page_tex.tex)
-    body, shown, count = chapter_body(chapter, ctx, links, problems, units)
+    body, shown, count = chapter_body(chapter, ctx, links, problems, units, memo)
     if page_tex.preamble:
         body.insert(0, f'<div class="{names.MACROS}" hidden markdown="1">\n\n${page_tex.preamble}$\n\n</div>')
     title = chapter_title(chapter, ctx)
@@ -116,11 +116,14 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
 
     def pages(i: int) -> list[tuple[str, int, list[Problem], dict[str, int]]]:
         part, chapter, path = places[i]
+        tex_problems: list[Problem] = []  # the original edition reports them
+        page_tex = index.tex_for(chapter, path, tex_problems)
+        memo: UnitMemo = {}
         out = []
         for ctx in contexts:
-            problems: list[Problem] = []
+            problems: list[Problem] = list(tex_problems) if ctx.is_original else []
             units: dict[str, int] = {}
-            text, count = chapter_page(chapter, part, ctx, path, index, problems, units)
+            text, count = chapter_page(chapter, part, ctx, path, index, page_tex, problems, units, memo)
             out.append((text, count, problems, units))
         return out
 
