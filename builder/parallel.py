@@ -12,9 +12,11 @@ order) depends on how the work was split.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -51,9 +53,30 @@ def fork_map(task: Callable[[int], T], count: int, *, parallel_from: int) -> lis
     except ValueError:
         return [task(i) for i in range(count)]
     _TASK.append(task)
+    # Frozen objects are never visited by a worker's cycle collector, which would otherwise write to (and so
+    # copy) every page of the book the worker inherited.
+    gc.freeze()
     try:
         # Small chunks: items differ in size by a hundredfold (an excerpt, a 40,000-character article).
         with concurrent.futures.ProcessPoolExecutor(cores, mp_context=context) as pool:
             return cast(list[T], list(pool.map(_call, range(count), chunksize=max(1, count // (cores * 16)))))
     finally:
+        gc.unfreeze()
         _TASK.clear()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a run builds the book, then back as it was.
+
+    A run allocates millions of small objects that live to its end (entries, blocks, tokens) and
+    form no cycles; the collector's passes over them cost about a tenth of the run at 1,300
+    articles and free nothing, while reference counting frees the rest as before.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -19,6 +19,7 @@ from .images import available
 from .merge import merge
 from .model import BlockKind, Book, Entry, Markup, Post, Problem
 from .overlay import Overlay, load_overlay, load_terms, load_ui
+from .parallel import collector_paused
 from .place import place
 from .read import read_archive
 from .render import Context, Rendered, render_editions
@@ -73,6 +74,7 @@ def site_urls(editions: Editions, site_url: str | None) -> dict[str, str]:
     return {e.lang: e.root_url(base) for e in editions.all}
 
 
+@collector_paused()
 def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str, ...] | None = None,
         write_files: bool = True, site_url: str | None = None,
         progress: Callable[[str], None] | None = None) -> Result:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -50,6 +51,37 @@ def test_fork_map_passes_a_worker_exception_up() -> None:
 
     with pytest.raises(ValueError, match="item 7"):
         parallel.fork_map(task, 20, parallel_from=1)
+
+
+@needs_cores
+def test_fork_map_unfreezes_the_collector_even_when_a_worker_fails() -> None:
+    frozen = gc.get_freeze_count()
+    parallel.fork_map(lambda i: i, 10, parallel_from=1)
+    assert gc.get_freeze_count() == frozen
+    with pytest.raises(ZeroDivisionError):
+        parallel.fork_map(lambda i: 1 // (i - 3), 10, parallel_from=1)
+    assert gc.get_freeze_count() == frozen
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_paused_restores_the_collector_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with parallel.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() == enabled
+        with pytest.raises(KeyError), parallel.collector_paused():
+            raise KeyError("a failing stage")
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_a_pipeline_run_leaves_the_collector_on(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    run(Paths(archive=FIXTURES / "formats", editorial=ROOT / "editorial", out=tmp_path / "out"), write_files=False)
+    assert gc.isenabled()
 
 
 def _snapshot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int) -> tuple:
