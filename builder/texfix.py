@@ -1117,6 +1117,8 @@ _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 # the search linear on long runs of letters.
 _MASK = re.compile(rf"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{{0,30}}://|www\.|(?<![A-Za-z])[A-Za-z]:\\)"
                    rf"[^\s{_CJK}]*|`[^`\n]{{0,500}}`")
+# Every match of _MASK holds one of these; the pattern itself is slow on long text without any.
+_MAY_MASK = re.compile(r"://|www\.|:\\|`")
 # Prose: an ASCII word of three letters or more that is not a control word's name.
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 _CJK_EDGE = re.compile(rf"[{_CJK}\u2014\u2018-\u201d\u2026]")
@@ -1180,7 +1182,7 @@ def restore_delimiters(text: str) -> tuple[str, list[Lost]]:
         pos = end
     if pos < len(text):
         pieces.append(("text", pos, len(text)))
-    masks = _Spans(m.span() for m in _MASK.finditer(text))
+    masks = _Spans(m.span() for m in _MASK.finditer(text)) if _MAY_MASK.search(text) else _Spans(())
     whole = _whole_paragraph(text, pieces, masks)
     if whole is not None:
         return whole

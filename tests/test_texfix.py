@@ -551,3 +551,16 @@ def test_restore_on_huge_input(text):
 def test_site_mathjax_numbers_equations_the_ams_way():
     config = (ROOT / "docs/assets/javascripts/mathjax-config.js").read_text(encoding="utf-8")
     assert re.search(r'tags:\s*"ams"', config)
+
+
+def test_the_quick_test_for_masked_text_misses_no_mask() -> None:
+    """restore_delimiters skips the slow mask pattern on text without '://', 'www.', ':\\' or '`'."""
+    import random
+
+    rng = random.Random(3)
+    alphabet = [*"ab:/\\.w`中 \nhtpC", "://", "www.", "C:\\", "`x`", "\\frac"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        if texfix._MASK.search(text):
+            assert texfix._MAY_MASK.search(text), repr(text)
+    assert restore("网址 http://a.b/\\frac{1}{2} 之后")[0] == "网址 http://a.b/\\frac{1}{2} 之后"
