@@ -10,7 +10,7 @@ import pytest
 
 from builder import parallel, read
 from builder.pipeline import Paths, run
-from builder.render import pages, tex
+from builder.render import pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +85,8 @@ def test_a_pipeline_run_leaves_the_collector_on(tmp_path: Path) -> None:
 
 
 def _snapshot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int) -> tuple:
-    for module in (read, pages, tex):
+    for module in (read, pages):
         monkeypatch.setattr(module, "PARALLEL_FROM", threshold)
-    tex._LAST.clear()
     result = run(Paths(archive=FIXTURES / "pages" / "archive", editorial=ROOT / "editorial",
                        out=tmp_path / f"out{threshold}"), write_files=False)
     files = {lang: [(f.path, f.content) for f in r.files] for lang, r in result.rendered.items()}

@@ -14,7 +14,7 @@ from .context import Context, Rendered, chapter_title, part_description, part_ti
 from .markdown import Links
 from .meta import chapter_footer, chapter_header, chapter_json_ld, description, format_date
 from .nav import book_nav
-from .tex import BookIndex, PageTex
+from .tex import BookIndex, Numbered, PageTex
 
 
 def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str, index: BookIndex, page_tex: PageTex,
@@ -109,12 +109,15 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
     """Every page of each edition (one context each), and its navigation.
 
     A chapter's pages in all editions are made together (on every core when the book is large):
-    their untranslated units share the original's text, and so the work of parsing it.
+    their untranslated units share the original's text, and so the work of parsing it.  Each worker
+    numbers a chapter's equations and, unless its formulas refer to another chapter's labels, makes
+    its pages at once, while the formulas are parsed; the few others are made once every chapter
+    is numbered.
     """
-    index = BookIndex.of(book)
+    skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
 
-    def pages(i: int) -> list[tuple[str, int, list[Problem], dict[str, int]]]:
+    def pages(i: int, index: BookIndex) -> list[tuple[str, int, list[Problem], dict[str, int]]]:
         part, chapter, path = places[i]
         tex_problems: list[Problem] = []  # the original edition reports them
         page_tex = index.tex_for(chapter, path, tex_problems)
@@ -127,7 +130,19 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
             out.append((text, count, problems, units))
         return out
 
-    chapters = fork_map(pages, len(places), parallel_from=PARALLEL_FROM)
+    def numbered_and_pages(i: int) -> tuple[Numbered, list[tuple[str, int, list[Problem], dict[str, int]]] | None]:
+        done = Numbered.of(places[i][1])
+        if done.refers_elsewhere():
+            return done, None
+        return done, pages(i, skeleton.with_numbers({places[i][1].post.key: done}))
+
+    first = fork_map(numbered_and_pages, len(places), parallel_from=PARALLEL_FROM)
+    index = skeleton.with_numbers({chapter.post.key: done for (_, chapter, _), (done, _) in zip(places, first,
+                                                                                              strict=True)})
+    later = [i for i, (_, made) in enumerate(first) if made is None]
+    made_later = dict(zip(later, fork_map(lambda k: pages(later[k], index), len(later),
+                                          parallel_from=PARALLEL_FROM), strict=True))
+    chapters = [made if made is not None else made_later[i] for i, (_, made) in enumerate(first)]
     rendered = {}
     for k, ctx in enumerate(contexts):
         out = Rendered()

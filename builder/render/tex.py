@@ -1,8 +1,10 @@
 """The formulas of a page as the blog meant them: MathJax 2 TeX adapted, macros for the whole post, references resolved.
 
-Built once per book (:meth:`BookIndex.of`): which chapter each post is, and
-which equation labels each chapter defines with the number MathJax will show.
-Then, per page, :meth:`BookIndex.tex_for` gives the page's macro preamble (every
+A book's index is its skeleton (:meth:`BookIndex.skeleton`: which chapter each
+post is) with each chapter's :class:`Numbered` (the equation labels it defines,
+with the number MathJax will show); a page whose formulas refer only to their
+own labels needs no other chapter's numbers.  Then, per page,
+:meth:`BookIndex.tex_for` gives the page's macro preamble (every
 ``\\newcommand`` of the post, typeset before its first formula, so a macro
 defined late or in a formula the scrape cut still applies everywhere) and the
 function every formula of the page passes through.
@@ -12,20 +14,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .. import inline, texfix
 from ..mathtext import formulas, split_math
 from ..model import Block, BlockKind, Book, Chapter, Level, Markup, Problem
-from ..parallel import fork_map
 from .markdown import page_url
 
 _REFERENCE = re.compile(r"\\(?:eq)?ref\s*\{([^{}]{1,200})\}")
 _POST_LINK = re.compile(r"(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})", re.I)
 REPORTED_PER_PAGE = 5
-PARALLEL_FROM = 48  # chapters; below this, forking workers costs more than numbering here
 
 
 def block_formulas(block: Block) -> list[str]:
@@ -43,7 +43,26 @@ def chapter_formulas(chapter: Chapter) -> list[str]:
     return [f for b in chapter.post.blocks for f in block_formulas(b)]
 
 
-_LAST: list = []  # [book, its index]: the editions of one run render one book
+@dataclass(frozen=True)
+class Numbered:
+    """One chapter's formulas in reading order and the number MathJax shows for each label they define."""
+
+    formulas: tuple[str, ...]
+    labels: dict[str, str]
+
+    @classmethod
+    def of(cls, chapter: Chapter) -> Numbered:
+        found = tuple(chapter_formulas(chapter))
+        return cls(found, texfix.equation_numbers(found))
+
+    def refers_elsewhere(self) -> bool:
+        """Whether a formula refers to a label this chapter does not define (its page needs the whole book's index)."""
+        return bool(references(self.formulas) - set(self.labels))
+
+
+def references(found: Iterable[str]) -> set[str]:
+    """The labels ``\\ref`` and ``\\eqref`` in these formulas refer to."""
+    return {m for f in found for m in _REFERENCE.findall(f)}
 
 
 @lru_cache(maxsize=100_000)
@@ -69,44 +88,33 @@ class BookIndex:
     formulas_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, book: Book) -> BookIndex:
-        """The index of a book; each edition's renderer asks for the same book's, which is made once."""
-        if _LAST and _LAST[0] is book:
-            return _LAST[1]
-        index = cls._make(book)
-        _LAST[:] = [book, index]
-        return index
-
-    @classmethod
-    def _make(cls, book: Book) -> BookIndex:
+    def skeleton(cls, book: Book) -> BookIndex:
+        """Where each chapter is, and its series: all of the index but the equation numbers."""
         paths: dict[str, str] = {}
-        numbers: dict[str, dict[str, str]] = {}
-        owners: dict[str, list[str]] = {}
         path_of: dict[str, str] = {}
         series_of: dict[str, str | None] = {}
         id_of: dict[str, str] = {}
-        formulas_of: dict[str, tuple[str, ...]] = {}
-        places = [(part, chapter) for part in book.parts for chapter in part.chapters]
+        for part in book.parts:
+            for chapter in part.chapters:
+                key = chapter.post.key
+                path = f"{part.slug}/{chapter.slug}.md"
+                path_of[key] = path
+                series_of[key] = chapter.post.series
+                for pid in {chapter.post.post_id, key} - {None}:
+                    if pid and pid.isdigit():
+                        paths.setdefault(pid, path)
+                        id_of.setdefault(pid, key)
+        return cls(paths, {}, {}, path_of, series_of, id_of, {})
 
-        def numbered(i: int) -> tuple[tuple[str, ...], dict[str, str]]:
-            found = tuple(chapter_formulas(places[i][1]))
-            return found, texfix.equation_numbers(found)
-
-        for (part, chapter), (found, labels) in zip(places, fork_map(numbered, len(places),
-                                                                     parallel_from=PARALLEL_FROM), strict=True):
-            key = chapter.post.key
-            path = f"{part.slug}/{chapter.slug}.md"
-            path_of[key] = path
-            series_of[key] = chapter.post.series
-            for pid in {chapter.post.post_id, key} - {None}:
-                if pid and pid.isdigit():
-                    paths.setdefault(pid, path)
-                    id_of.setdefault(pid, key)
-            formulas_of[key] = found
-            numbers[key] = labels
-            for label in labels:
+    def with_numbers(self, numbered: Mapping[str, Numbered]) -> BookIndex:
+        """This index with the formulas and labels of the chapters in ``numbered`` (chapter key → its numbering)."""
+        owners: dict[str, list[str]] = {}
+        for key, done in numbered.items():
+            for label in done.labels:
                 owners.setdefault(label, []).append(key)
-        return cls(paths, numbers, {k: tuple(v) for k, v in owners.items()}, path_of, series_of, id_of, formulas_of)
+        return replace(self, numbers={k: d.labels for k, d in numbered.items()},
+                       owners={k: tuple(v) for k, v in owners.items()},
+                       formulas_of={k: d.formulas for k, d in numbered.items()})
 
     def _foreign(self, chapter: Chapter, path: str, wanted: set[str],
                  problems: list[Problem] | None) -> dict[str, tuple[str, str]]:
@@ -140,7 +148,7 @@ class BookIndex:
         key = chapter.post.key
         found = self.formulas_of.get(key) or tuple(chapter_formulas(chapter))
         local = set(self.numbers.get(key, {}))
-        wanted = {m for f in found for m in _REFERENCE.findall(f)} - local
+        wanted = references(found) - local
         foreign = self._foreign(chapter, path, wanted, problems) if wanted else {}
         preamble = texfix.definitions(found)
         adapted: dict[str, str] = {}
