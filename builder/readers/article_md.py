@@ -187,11 +187,10 @@ def _image_piece(tok: Token) -> str:
 
 def _checked(md: str) -> str:
     """Emphasis that would not parse back (CommonMark's flanking rules and CJK punctuation) is dropped."""
-    if "*" not in md:
+    if "**" not in md:  # then dropping "**" changes nothing, whatever the parse
         return md
-    opened = md.count("**") // 2 + md.count("*") % 2
     tokens = inline.parse(md)
-    if any(t.type == "text" and "**" in t.content for t in tokens) or opened < 0:
+    if any(t.type == "text" and "**" in t.content for t in tokens):
         return md.replace("**", "")
     return md
 
