@@ -104,6 +104,9 @@ def glossary_page(ctx: Context) -> str:
 
 PARALLEL_FROM = 48  # chapters; below this, forking workers costs more than rendering here
 
+# A chapter's page in each edition: its text, formula count, problems, and units by translation state.
+ChapterPages = list[tuple[str, int, list[Problem], dict[str, int]]]
+
 
 def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Rendered]:
     """Every page of each edition (one context each), and its navigation.
@@ -117,12 +120,12 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
     skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
 
-    def pages(i: int, index: BookIndex) -> list[tuple[str, int, list[Problem], dict[str, int]]]:
+    def pages(i: int, index: BookIndex) -> ChapterPages:
         part, chapter, path = places[i]
         tex_problems: list[Problem] = []  # the original edition reports them
         page_tex = index.tex_for(chapter, path, tex_problems)
         memo: UnitMemo = {}
-        out = []
+        out: ChapterPages = []
         for ctx in contexts:
             problems: list[Problem] = list(tex_problems) if ctx.is_original else []
             units: dict[str, int] = {}
@@ -130,19 +133,18 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
             out.append((text, count, problems, units))
         return out
 
-    def numbered_and_pages(i: int) -> tuple[Numbered, list[tuple[str, int, list[Problem], dict[str, int]]] | None]:
+    def numbered_and_pages(i: int) -> tuple[Numbered, ChapterPages | None]:
+        key = places[i][1].post.key
         done = Numbered.of(places[i][1])
-        if done.refers_elsewhere():
-            return done, None
-        return done, pages(i, skeleton.with_numbers({places[i][1].post.key: done}))
+        return done, None if done.refers_elsewhere() else pages(i, skeleton.with_numbers({key: done}))
 
     first = fork_map(numbered_and_pages, len(places), parallel_from=PARALLEL_FROM)
-    index = skeleton.with_numbers({chapter.post.key: done for (_, chapter, _), (done, _) in zip(places, first,
-                                                                                              strict=True)})
+    index = skeleton.with_numbers({places[i][1].post.key: done for i, (done, _) in enumerate(first)})
     later = [i for i, (_, made) in enumerate(first) if made is None]
-    made_later = dict(zip(later, fork_map(lambda k: pages(later[k], index), len(later),
-                                          parallel_from=PARALLEL_FROM), strict=True))
-    chapters = [made if made is not None else made_later[i] for i, (_, made) in enumerate(first)]
+    made_later = fork_map(lambda k: pages(later[k], index), len(later), parallel_from=PARALLEL_FROM)
+    chapters = [made for _, made in first]
+    for i, made in zip(later, made_later, strict=True):
+        chapters[i] = made
     rendered = {}
     for k, ctx in enumerate(contexts):
         out = Rendered()
