@@ -155,12 +155,11 @@ def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
 
 
 def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Problem], units: dict[str, int],
-                 memo: UnitMemo | None = None) -> tuple[list[str], list[tuple[BlockKind, str]], int]:
+                 memo: UnitMemo) -> tuple[list[str], list[tuple[BlockKind, str]], int]:
     """The chapter's units as Markdown blocks, the text each shows (for the description), and its formula count.
 
     ``memo`` is shared by the chapter's pages in all editions (see :data:`UnitMemo`).
     """
-    memo = {} if memo is None else memo
     text = chapter.texts[ctx.lang]
     body: list[str] = []
     shown: list[tuple[BlockKind, str]] = []
