@@ -69,12 +69,13 @@ def chinese_number(text: str) -> int | None:
 # newline and carriage return, DEL and the C1 controls, lone surrogates, and the
 # Unicode noncharacters (U+FDD0–U+FDEF and the last two of every plane).  YAML
 # refuses most of them, which once made a page's front matter unreadable.
+_BMP_UNSAFE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+_UNSAFE_BMP = re.compile(f"[{_BMP_UNSAFE}]")
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    f"[{_BMP_UNSAFE}"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
     + "]"
 )
-_UNSAFE_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 

@@ -114,8 +114,8 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
     A chapter's pages in all editions are made together (on every core when the book is large):
     their untranslated units share the original's text, and so the work of parsing it.  Each worker
     numbers a chapter's equations and, unless its formulas refer to another chapter's labels, makes
-    its pages at once, while the formulas are parsed; the few others are made once every chapter
-    is numbered.
+    its pages at once, while the formulas are parsed; the others are made once every chapter is
+    numbered.
     """
     skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
