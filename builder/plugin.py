@@ -13,8 +13,10 @@ configuration builds, the original by default) does four things:
 * ``on_files``: the generated pages and the installed MathJax as mkdocs files
   (a hand-written page in ``docs/`` wins), then the other editions' builds
   start, into ``<site>/<prefix>``, in parallel;
-* ``on_post_build``: this edition's Pagefind search index (:mod:`builder.search`);
-  the other editions finished.
+* ``on_post_page``: each page's search copy, made from the HTML as it is
+  written (:func:`builder.search.search_page`);
+* ``on_post_build``: this edition's Pagefind search index over those copies
+  (:mod:`builder.search`); the other editions finished.
 
 Generated pages never go into ``docs/``: a one-off build keeps them in memory,
 ``mkdocs serve`` writes them to ``build/book/<lang>/`` (only when changed) so
@@ -40,8 +42,8 @@ from .editions import Edition, Editions, load_editions
 from .escape import html_text
 from .model import Level
 from .orchestrate import EditionJob, Prepared, Running, finish, start
-from .pipeline import DEFAULT_SITE, Paths, Result, run
-from .search import SearchIndexError, index_edition
+from .pipeline import DEFAULT_SITE, Paths, Result, cache_line, run
+from .search import SearchIndexError, index_edition, index_language, search_page
 
 # Archive problems are the content's, not the site's: logged outside the "mkdocs"
 # logger so that `mkdocs build --strict` judges the site, and `python -m builder
@@ -60,7 +62,8 @@ class BookConfig(base.Config):
     archive = c.Type(str, default="archive")
     editorial = c.Type(str, default="editorial")
     translations = c.Type(str, default="translations")
-    build = c.Type(str, default="build")  # generated files: build/book/<lang>/, the search dictionary
+    build = c.Type(str, default="build")  # generated files: build/book/<lang>/, build/cache/
+    cache = c.Type(bool, default=True)  # take what an earlier build made the same way from build/cache/
 
 
 class BookPlugin(BasePlugin[BookConfig]):
@@ -79,6 +82,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.jobs: list[EditionJob] = []
         self.running: list[Running] = []
         self.pages: Prepared | None = None
+        self.copies: dict[str, str | None] = {}  # page's path in the site → its search copy
+        self.copying = 0.0  # seconds spent making the copies
         self.spent = 0.0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -114,7 +119,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_pre_build(self, *, config: Any) -> None:
         start_time = time.perf_counter()
         assert self.editions is not None and self.edition is not None
-        self.jobs, self.running = [], []
+        self.jobs, self.running, self.copies, self.copying = [], [], {}, 0.0
         if self.prepared is not None:
             self.pages = self.prepared
             log.info(f"{self.pages.lang}: {len(self.pages.files)} pages from the original edition's pipeline run")
@@ -122,9 +127,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             original = self.edition.lang == self.editions.original.lang
             langs = self.editions.langs() if original else (self.edition.lang,)
             result = run(self.paths, editions=self.editions, languages=langs, site_url=self.base,
-                         write_files=self.on_disk)
+                         write_files=self.on_disk, cache=self.config.cache)
             for problem in result.problems:
-                if problem.level != Level.INFO:
+                if problem.level != Level.INFO or problem.code == "cache-off":
                     log.warning(str(problem))
             prepared = {lang: Prepared(lang, tuple(r.files), r.nav, result.ui[lang].get("about", ""),
                                        _summary(result, lang), tuple(sorted(result.images.items())))
@@ -175,18 +180,27 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.spent += time.perf_counter() - start_time
         return files
 
+    @event_priority(-100)  # after every other plugin: the copy is made of the page as it is written
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        start_time = time.perf_counter()
+        assert self.editions is not None
+        self.copies[page.file.dest_uri] = search_page(output, index_language(self.editions.original.tag))
+        self.copying += time.perf_counter() - start_time
+        return output
+
     @event_priority(-100)  # after every other plugin has written its files: the index reads the finished pages
     def on_post_build(self, *, config: Any) -> None:
         assert self.edition is not None and self.editions is not None
         unindexed = ""
+        self.spent += self.copying
         try:  # this edition's pages only: the other editions build below it meanwhile, and index themselves
             # Every edition is indexed in the original's language: where a unit is not translated the page
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
-                                    [e.prefix for e in self.editions.all])
+                                    [e.prefix for e in self.editions.all], self.copies)
             self.spent += indexed.prepared
             log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.seconds:.2f} s "
-                     f"(the pages' search copies {indexed.prepared:.2f} s)")
+                     f"(the pages' search copies {self.copying + indexed.prepared:.2f} s)")
         except SearchIndexError as err:
             unindexed = f"{self.edition.lang}: search index: {err}"
         log.info(f"{self.edition.lang}: builder work in this build {self.spent:.2f} s")
@@ -212,4 +226,5 @@ def _summary(result: Result, lang: str) -> str:
     counts = {level: sum(1 for p in result.problems if p.level == level) for level in Level}
     return (f"{lang}: {len(result.book.chapters())} chapters from {len(result.entries)} entries; "
             f"{len(result.rendered[lang].files)} pages; {counts[Level.ERROR]} errors, "
-            f"{counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes (python -m builder check lists them)")
+            f"{counts[Level.WARNING]} warnings, {counts[Level.INFO]} notes (python -m builder check lists them)"
+            + cache_line(result))

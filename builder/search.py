@@ -40,7 +40,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,11 +171,21 @@ def search_page(html: str, language: str) -> str | None:
             f"<body>{article}</body></html>\n")
 
 
-def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str) -> int:
-    """Write each page's search copy below ``dest`` at the same relative path; the number written."""
+def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
+                       made: Mapping[str, str | None] | None = None) -> int:
+    """Write each page's search copy below ``dest`` at the same relative path; the number written.
+
+    ``made`` holds copies already made from the pages as they were written (by relative POSIX
+    path); any other page is read back from the site.
+    """
+    made = made or {}
     written = 0
     for rel in pages:
-        copy = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
+        key = rel.as_posix()
+        if key in made:
+            copy = made[key]
+        else:
+            copy = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
         if copy is None:
             continue
         target = dest / rel
@@ -218,12 +228,14 @@ def _remove_scratch(scratch: Path) -> None:
         shutil.rmtree(scratch)
 
 
-def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None) -> Indexed:
+def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None,
+               made: Mapping[str, str | None] | None = None) -> Indexed:
     """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
-    prefixes that lie below this root.  Raises :class:`SearchIndexError`
-    when Pagefind is missing or fails.
+    prefixes that lie below this root; ``made`` the search copies made while
+    the pages were written (:func:`write_search_pages`).  Raises
+    :class:`SearchIndexError` when Pagefind is missing or fails.
     """
     start = time.perf_counter()
     program = binary or find_pagefind()
@@ -231,7 +243,7 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     scratch = site_dir / SCRATCH
     _remove_scratch(scratch)
     try:
-        count = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language)
+        count = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made)
         prepared = time.perf_counter() - start
         if count == 0:
             return Indexed(0, prepared, "no pages to index", prepared)
@@ -250,6 +262,7 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     return Indexed(int(found.group(1)) if found else -1, time.perf_counter() - start, output, prepared)
 
 
-def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str]) -> Indexed:
+def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str],
+                  made: Mapping[str, str | None] | None = None) -> Indexed:
     """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
-    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes))
+    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made)

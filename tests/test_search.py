@@ -23,6 +23,7 @@ from builder.search import (
     search_page,
     split_ideographs,
     strip_excluded,
+    write_search_pages,
 )
 from tests.siteutil import pagefind_fragments
 
@@ -124,6 +125,16 @@ def test_ideographs_become_words_and_nothing_else_changes() -> None:
     copy = search_page(page('<p title="标题">变分 推断 variational inference</p>'), "zh")
     assert copy is not None
     assert f">变{ZW}分 推{ZW}断 variational inference<" in copy and 'title="标题"' in copy
+
+
+def test_copies_made_while_building_are_used_and_the_rest_read(site: Path, tmp_path: Path) -> None:
+    pages = list(edition_pages(site, ["en/"]))
+    made = {"index.html": search_page(page("<p>内存里的副本</p>"), "zh"), "diffusion/index.html": None}
+    assert write_search_pages(site, pages, tmp_path / "copies", "zh", made) == 2  # None: no article
+    assert "内存" in (tmp_path / "copies" / "index.html").read_text(encoding="utf-8").replace(ZW, "")
+    assert not (tmp_path / "copies" / "diffusion" / "index.html").exists()
+    from_disk = search_page((site / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8"), "zh")
+    assert (tmp_path / "copies" / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8") == from_disk
 
 
 def test_a_page_without_article_is_not_indexed() -> None:
