@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from .model import Level, Problem
-from .pipeline import Paths, Result, run
+from .pipeline import Paths, Result, cache_line, run
 from .translations import State, dump_translation, load_translation, scaffold
 from .write import save
 
@@ -23,10 +23,12 @@ class UsageError(Exception):
 
 def _paths(args: argparse.Namespace) -> Paths:
     base = Paths.of(Path(args.project)) if args.project else Paths()
+    out = Path(args.out) if getattr(args, "out", None) else None
     return Paths(archive=Path(args.archive) if args.archive else base.archive,
                  editorial=Path(args.editorial) if args.editorial else base.editorial,
-                 out=Path(args.out) if getattr(args, "out", None) else base.out,
-                 translations=Path(args.translations) if args.translations else base.translations)
+                 out=out or base.out,
+                 translations=Path(args.translations) if args.translations else base.translations,
+                 cache=out.parent / "cache" if out else base.cache)  # beside the book: build/cache/
 
 
 def _folder(path: Path, option: str, what: str) -> None:
@@ -64,7 +66,7 @@ def _summary(result: Result) -> str:
     formulas = result.rendered["zh"].formula_count if "zh" in result.rendered else 0
     times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
     return (f"{len(result.entries)} entries → {len(result.posts)} posts → {chapters} chapters in "
-            f"{len(result.book.parts)} parts; {formulas} formulas ({times})")
+            f"{len(result.book.parts)} parts; {formulas} formulas ({times}){cache_line(result)}")
 
 
 def _accounting(result: Result) -> tuple[str, bool]:
@@ -80,9 +82,9 @@ def _accounting(result: Result) -> tuple[str, bool]:
 
 def cmd_build(args: argparse.Namespace) -> int:
     paths = _checked_paths(args)
-    result = run(paths, progress=_progress(args.quiet))
+    result = run(paths, progress=_progress(args.quiet), cache=not args.no_cache)
     for problem in result.problems:
-        if problem.level != Level.INFO:
+        if problem.level != Level.INFO or problem.code == "cache-off":
             print(problem, file=sys.stderr)
     for lang, report in result.report.items():
         print(f"{lang}: wrote {len(report.written)}, unchanged {len(report.unchanged)}, "
@@ -121,7 +123,7 @@ def math_report(problems: list[Problem]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = run(_checked_paths(args), write_files=False, progress=_progress(args.quiet))
+    result = run(_checked_paths(args), write_files=False, progress=_progress(args.quiet), cache=not args.no_cache)
     problems = sorted(result.problems, key=lambda p: (p.source.file, p.source.line, p.code))
     for problem in problems:
         if problem.code not in MATH_CODES:
@@ -256,10 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="write the book's Markdown pages")
     common(b)
     b.add_argument("--out", "-o", help="output folder (default: build/book); one subfolder per language")
+    b.add_argument("--no-cache", action="store_true", help="parse and render everything again, and leave "
+                   "build/cache/ alone (by default what an earlier build made the same way is taken from there)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="list archive problems with file:line")
     common(c)
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too (errors always do)")
+    c.add_argument("--no-cache", action="store_true", help="parse and render everything again, and leave "
+                   "build/cache/ alone")
     c.set_defaults(func=cmd_check)
     t = sub.add_parser("translate", help="the English translation's workflow")
     tsub = t.add_subparsers(dest="action", required=True)

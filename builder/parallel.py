@@ -42,7 +42,8 @@ def workers() -> int:
 def fork_map(task: Callable[[int], T], count: int, *, parallel_from: int) -> list[T]:
     """``[task(0), …, task(count - 1)]``, in forked worker processes when there are ``parallel_from`` items or more.
 
-    ``task`` must be pure (its effects in a worker are lost) and its results picklable.  With one
+    ``task`` must be pure (its effects in a worker are lost; only the build cache's files it writes
+    stay, see :mod:`builder.cache`) and its results picklable.  With one
     core, fewer items, no ``fork`` on this system, or inside another map's worker, it runs here.
     """
     cores = workers()

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from . import inline
 from .attach import attach, load_translations
+from .cache import Cache, Memo
 from .editions import Editions, load_editions
 from .images import available
 from .merge import merge
-from .model import BlockKind, Book, Entry, Markup, Post, Problem
+from .model import BlockKind, Book, Entry, Level, Markup, Post, Problem, Source
 from .overlay import Overlay, load_overlay, load_terms, load_ui
 from .parallel import collector_paused
 from .place import place
@@ -42,11 +43,13 @@ class Paths:
     editorial: Path = ROOT / "editorial"
     out: Path = ROOT / "build" / "book"
     translations: Path = ROOT / "translations"
+    cache: Path = ROOT / "build" / "cache"  # what earlier runs made (builder.cache), when a run uses it
 
     @classmethod
     def of(cls, project: Path, *, archive: str = "archive", editorial: str = "editorial",
            translations: str = "translations", build: str = "build") -> Paths:
-        return cls(project / archive, project / editorial, project / build / "book", project / translations)
+        return cls(project / archive, project / editorial, project / build / "book", project / translations,
+                   project / build / "cache")
 
 
 @dataclass
@@ -62,8 +65,10 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     report: dict[str, WriteReport] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)  # path in the site → file in archive/images/
+    cached: dict[str, int] = field(default_factory=dict)  # kind → results taken from the cache
 
 
+CACHED_KINDS = ("read", "chapter", "chapter-late")  # what builder.cache keeps: read files, rendered chapters
 IMAGES = "images"  # archive/images/<URL path> holds the posts' pictures; the site serves them at images/<URL path>
 DEFAULT_SITE = "http://127.0.0.1:8000/"
 
@@ -77,13 +82,17 @@ def site_urls(editions: Editions, site_url: str | None) -> dict[str, str]:
 @collector_paused()
 def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str, ...] | None = None,
         write_files: bool = True, site_url: str | None = None,
-        progress: Callable[[str], None] | None = None) -> Result:
+        progress: Callable[[str], None] | None = None, cache: bool = False) -> Result:
     """Every stage once; pages for ``languages`` (default: every edition).
 
     ``editions`` are read from ``editorial/editions.yml`` unless the caller has
     them already (the plugin reads and reports them when mkdocs loads its config).
+    With ``cache``, files and chapters an earlier run made the same way are taken
+    from ``paths.cache`` and what this run made is stored there.
     """
     timings: dict[str, float] = {}
+    store = Cache(paths.cache) if cache else None
+    memo = Memo(store) if store else None
 
     def stage(name: str) -> None:
         timings[name] = time.perf_counter()
@@ -91,7 +100,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
             progress(name)
 
     stage("read")
-    entries, problems = read_archive(paths.archive)
+    entries, problems = read_archive(paths.archive, memo)
     if editions is None:
         editions, found = load_editions(paths.editorial)
         problems += found
@@ -129,7 +138,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
             raise ValueError(f"no edition {lang!r} in editions.yml")  # callers name editions from editions.yml
         contexts.append(Context(overlay, ui[lang], edition, editions, urls, tuple(glossary),
                                 overlay.nav_group_size, site_images))
-    rendered = render_editions(book, contexts)
+    rendered = render_editions(book, contexts, memo)
     for r in rendered.values():
         problems += r.problems
     reports = {}
@@ -138,12 +147,28 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
         for lang, r in rendered.items():
             reports[lang] = write(r.files, paths.out / lang)
             problems += reports[lang].problems
+    if store and memo:
+        stage("cache")
+        if set(languages) == set(editions.langs()):  # a whole run: what it did not use is outdated
+            for kind in CACHED_KINDS:
+                store.prune(kind, memo.keys(kind))
+        if store.refused:
+            problems.append(Problem(Source(str(paths.cache), 1), "cache-off", store.refused, Level.INFO))
     stage("done")
     names = list(timings)
     durations = {n: timings[names[i + 1]] - timings[n] for i, n in enumerate(names[:-1])}
     images = {f"{IMAGES}/{rel}": str(paths.archive / IMAGES / rel) for rel in served.values()}
     return Result(entries, posts, book, overlay, rendered, _dedupe(problems), editions, ui, durations, reports,
-                  images)
+                  images, memo.hits() if memo else {})
+
+
+def cache_line(result: Result) -> str:
+    """What a run took from the cache, for its summary line ("" when nothing)."""
+    if not result.cached:
+        return ""
+    chapters = result.cached.get("chapter", 0)
+    return (f"; from the build cache: {result.cached.get('read', 0)} files read, {chapters} of "
+            f"{len(result.book.chapters())} chapters rendered")
 
 
 def book_image_urls(book: Book) -> list[str]:

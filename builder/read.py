@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Memo, decode_read, digest, encode_read
 from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 from .parallel import fork_map
 from .readers import article_md, article_text
@@ -520,16 +521,33 @@ def _listing(dir_fd: int) -> tuple[list[os.DirEntry], list[os.DirEntry], list[os
 PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
 
 
-def _parse_all(loaded: list[tuple[bytes, str]]) -> list[tuple[list[Entry], list[Problem]]]:
+def _parse_all(loaded: list[tuple[bytes, str]], memo: Memo | None) -> list[tuple[list[Entry], list[Problem]]]:
     """Each file's entries, in the files' order; parsed on every core when there are many.
 
-    Parsing is pure (bytes in, frozen entries out), so worker processes change nothing but the time:
-    the Markdown parser is the builder's largest cost at the blog's size.
+    Parsing is pure (bytes and name in, frozen entries out), so worker processes change nothing but
+    the time, and a file read by an earlier run (same bytes, same name, same builder) is taken from
+    the cache: the Markdown parser is the builder's largest cost at the blog's size.
     """
-    return fork_map(lambda i: _read_bytes(*loaded[i]), len(loaded), parallel_from=PARALLEL_FROM)
+    keys = [digest("read", name, data) for data, name in loaded] if memo else []
+    found = [decode_read(memo.get("read", key)) for key in keys] if memo else [None] * len(loaded)
+    todo = [i for i, got in enumerate(found) if got is None]
+
+    def parse(j: int) -> tuple[list[Entry], list[Problem]]:
+        got = _read_bytes(*loaded[todo[j]])
+        if memo:
+            memo.put("read", keys[todo[j]], encode_read(*got))
+        return got
+
+    for i, got in zip(todo, fork_map(parse, len(todo), parallel_from=PARALLEL_FROM), strict=True):
+        found[i] = got
+    if memo:
+        parsed = set(todo)
+        for i, key in enumerate(keys):
+            memo.used("read", key, hit=i not in parsed)
+    return [got for got in found if got is not None]
 
 
-def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
+def read_archive(folder: Path, memo: Memo | None = None) -> tuple[list[Entry], list[Problem]]:
     """Every page file (``*.txt``, ``*.md``) in the folder and its subfolders, in path order.
 
     Only regular files are read.  Symbolic links are never followed, not even to a file or folder
@@ -539,6 +557,7 @@ def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
     pipes, devices, sockets, folders named ``*.txt`` and names with control characters or
     undecodable bytes are skipped, each with a ``skipped-file`` problem naming it (an error for a
     link out of the folder); ``images/`` and hidden folders are not pages and are not read.
+    ``memo`` holds what earlier runs read (:mod:`builder.cache`).
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -588,7 +607,7 @@ def read_archive(folder: Path) -> tuple[list[Entry], list[Problem]]:
     finally:
         for fd, _, _ in pending:
             os.close(fd)
-    for got, found in _parse_all(loaded):
+    for got, found in _parse_all(loaded, memo):
         entries += got
         problems += found
     if not read:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import marshal
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from typing import Any
 
+from ..cache import Memo, decode_problem, digest, encode_problem
 from ..escape import front_matter, html_text, md_text
-from ..model import Book, Chapter, Level, OutputFile, Part, Problem, Source
+from ..model import Block, Book, Chapter, Level, OutputFile, Part, Problem, Source
 from ..parallel import fork_map
 from . import names
 from .body import UnitMemo, chapter_body, has_parallel_text
@@ -108,51 +114,80 @@ PARALLEL_FROM = 48  # chapters; below this, forking workers costs more than rend
 ChapterPages = list[tuple[str, int, list[Problem], dict[str, int]]]
 
 
-def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Rendered]:
+def render_editions(book: Book, contexts: Sequence[Context], memo: Memo | None = None) -> dict[str, Rendered]:
     """Every page of each edition (one context each), and its navigation.
 
     A chapter's pages in all editions are made together (on every core when the book is large):
     their untranslated units share the original's text, and so the work of parsing it.  Each worker
     numbers a chapter's equations and, unless its formulas refer to another chapter's labels, makes
     its pages at once, while the formulas are parsed; the others are made once every chapter is
-    numbered.
+    numbered.  ``memo`` holds what earlier runs made: a chapter's numbering and pages are a function
+    of the chapter, its place, the book's skeleton and the editions' contexts, and a page that refers
+    to other chapters' labels also of every chapter's numbering, so those are its keys.
     """
     skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
+    # The contexts come from the editorial data the same way in every run; the skeleton holds the posts' ids.
+    shared = pickle.dumps(tuple(contexts), PICKLE) + marshal.dumps(_plain(skeleton), 2) if memo else b""
 
     def pages(i: int, index: BookIndex) -> ChapterPages:
         part, chapter, path = places[i]
         tex_problems: list[Problem] = []  # the original edition reports them
         page_tex = index.tex_for(chapter, path, tex_problems)
-        memo: UnitMemo = {}
+        unit_memo: UnitMemo = {}
         out: ChapterPages = []
         for ctx in contexts:
             problems: list[Problem] = list(tex_problems) if ctx.is_original else []
             units: dict[str, int] = {}
-            text, count = chapter_page(chapter, part, ctx, path, index, page_tex, problems, units, memo)
+            text, count = chapter_page(chapter, part, ctx, path, index, page_tex, problems, units, unit_memo)
             out.append((text, count, problems, units))
         return out
 
-    def numbered_and_pages(i: int) -> tuple[Numbered, ChapterPages | None]:
-        key = places[i][1].post.key
-        done = Numbered.of(places[i][1])
-        return done, None if done.refers_elsewhere() else pages(i, skeleton.with_numbers({key: done}))
+    def numbered_and_pages(i: int) -> tuple[str, Numbered, ChapterPages | None, bool]:
+        part, chapter, path = places[i]
+        key = digest("chapter", shared, part.key, path, chapter_digest(chapter)) if memo else ""
+        stored = _decode_chapter(memo.get("chapter", key)) if memo else None
+        if stored is not None:
+            return key, *stored, True
+        done = Numbered.of(chapter)
+        made = None if done.refers_elsewhere() else pages(i, skeleton.with_numbers({chapter.post.key: done}))
+        if memo:
+            memo.put("chapter", key, _encode_chapter(done, made))
+        return key, done, made, False
 
     first = fork_map(numbered_and_pages, len(places), parallel_from=PARALLEL_FROM)
-    index = skeleton.with_numbers({places[i][1].post.key: done for i, (done, _) in enumerate(first)})
-    later = [i for i, (_, made) in enumerate(first) if made is None]
-    made_later = fork_map(lambda k: pages(later[k], index), len(later), parallel_from=PARALLEL_FROM)
-    chapters = [made for _, made in first]
-    for i, made in zip(later, made_later, strict=True):
+    index = skeleton.with_numbers({places[i][1].post.key: done for i, (_, done, _, _) in enumerate(first)})
+    book_key = digest("book", *(key for key, _, _, _ in first)) if memo else ""
+    later = [i for i, (_, _, made, _) in enumerate(first) if made is None]
+
+    def late_pages(k: int) -> tuple[str, ChapterPages, bool]:
+        key = digest("chapter-late", first[later[k]][0], book_key) if memo else ""
+        stored = _decode_pages(memo.get("chapter-late", key)) if memo else None
+        if stored is not None:
+            return key, stored, True
+        made = pages(later[k], index)
+        if memo:
+            memo.put("chapter-late", key, _encode_pages(made))
+        return key, made, False
+
+    made_later = fork_map(late_pages, len(later), parallel_from=PARALLEL_FROM)
+    chapters: list[ChapterPages | None] = [made for _, _, made, _ in first]
+    for i, (_, made, _) in zip(later, made_later, strict=True):
         chapters[i] = made
+    if memo:
+        for key, _, _, hit in first:
+            memo.used("chapter", key, hit=hit)
+        for key, _, hit in made_later:
+            memo.used("chapter-late", key, hit=hit)
     rendered = {}
     for k, ctx in enumerate(contexts):
         out = Rendered()
         out.files.append(OutputFile("index.md", cover_page(book, ctx)))
-        done = iter(zip(places, chapters, strict=True))
+        done = iter(zip(places, chapters, strict=True))  # every chapter's pages are made by now
         for number, part in enumerate(book.parts, 1):
             out.files.append(OutputFile(f"{part.slug}/index.md", part_page(part, number, ctx)))
             for (_, _, path), editions in itertools.islice(done, len(part.chapters)):
+                assert editions is not None
                 text, count, problems, units = editions[k]
                 out.formula_count += count
                 out.problems += problems
@@ -170,6 +205,83 @@ def render_editions(book: Book, contexts: Sequence[Context]) -> dict[str, Render
             seen.add(f.path)
         rendered[ctx.lang] = out
     return rendered
+
+
+BLOCK_FIELDS = ("kind", "text", "source", "markup", "level", "ordered", "info")  # what chapter_digest covers
+UNIT_FIELDS = ("block", "state", "text", "old_source")
+TEXT_FIELDS = ("lang", "title", "title_state", "units")
+CHAPTER_FIELDS = ("post", "slug", "number", "series_position", "role", "texts")
+
+
+def _block(b: Block) -> tuple[Any, ...]:
+    return b.kind.value, b.text, b.source.file, b.source.line, b.markup.value, b.level, b.ordered, b.info
+
+
+def _plain(value: Any) -> Any:
+    """Model data as builtin values only (enums by value, dataclasses as their fields)."""
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return type(value).__name__, *(_plain(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, (tuple, list)):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return tuple((k, _plain(v)) for k, v in value.items())
+    return value
+
+
+def chapter_digest(chapter: Chapter) -> bytes:
+    """Everything a chapter holds, as bytes that depend on its values only.
+
+    Not a pickle: a chapter made from parsed pages and the same chapter made from the read cache
+    share strings and sources differently, which a pickle records and marshal's version 2 does
+    not.  The post's blocks and the editions' units are spelled out (the tests hold the field lists
+    to the model), a unit's block by its place where it is one of the post's.
+    """
+    post = chapter.post
+    place = {id(b): n for n, b in enumerate(post.blocks)}
+    head = tuple(_plain(getattr(post, f.name)) for f in fields(post) if f.name != "blocks")
+    texts = tuple((lang, t.lang, t.title, t.title_state.value,
+                   tuple((place[id(u.block)] if id(u.block) in place else _block(u.block), u.state.value,
+                          None if u.text == u.block.text else u.text, u.old_source) for u in t.units))
+                  for lang, t in chapter.texts.items())
+    return marshal.dumps((head, tuple(_block(b) for b in post.blocks), chapter.slug, chapter.number,
+                          chapter.series_position, chapter.role, texts), 2)
+
+
+PICKLE = 5  # a fixed protocol: the bytes digested for a key must not change with the interpreter's default
+
+
+def _encode_pages(made: ChapterPages) -> list[Any]:
+    return [[text, count, [encode_problem(p) for p in problems], units] for text, count, problems, units in made]
+
+
+def _decode_pages(value: Any) -> ChapterPages | None:
+    if value is None:
+        return None
+    try:
+        return [(str(text), int(count), [decode_problem(p) for p in problems],
+                 {str(k): int(v) for k, v in units.items()}) for text, count, problems, units in value]
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _encode_chapter(done: Numbered, made: ChapterPages | None) -> dict[str, Any]:
+    return {"formulas": list(done.formulas), "labels": done.labels,
+            "pages": None if made is None else _encode_pages(made)}
+
+
+def _decode_chapter(value: Any) -> tuple[Numbered, ChapterPages | None] | None:
+    """A stored chapter: its numbering and, unless it refers to other chapters' labels, its pages."""
+    try:
+        done = Numbered(tuple(str(f) for f in value["formulas"]),
+                        {str(k): str(v) for k, v in value["labels"].items()})
+        made = _decode_pages(value["pages"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if made is None and (value["pages"] is not None or not done.refers_elsewhere()):
+        return None
+    return done, made
 
 
 def render(book: Book, ctx: Context) -> Rendered:

@@ -1,0 +1,252 @@
+"""What earlier runs made, kept in ``build/cache/`` so that a rebuild redoes only what changed.
+
+At the blog's size most of the builder's time goes into parsing page files and
+rendering chapters, and between two builds almost none of them changed.  Both
+are pure functions of their input, so their results are kept under a key that
+digests everything they read: the file's bytes and name, or the chapter with
+its place in the book and the editions' data; and in every key, this builder's
+own code and the parser libraries' versions (:func:`fingerprint`).  A changed
+input or a changed builder is a different key, never a stale result.
+
+Results are stored as JSON, not pickle: whatever lies in the folder is read as
+data only, and a file that does not decode as what its kind holds is a miss.
+The folder is the project's own; a link in its place is not followed (the
+cache is then off for the run, with a note).  Stages never touch the disk: the
+pipeline hands them :meth:`Cache.load` to look results up and stores what they
+report as new once the run is done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
+
+FORMAT = 1  # bumped when what is stored changes shape
+KEEP_FOR = 7 * 86_400  # seconds a result no run has used is kept (another command's, another site URL's)
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyyaml", "jieba")
+PACKAGE = Path(__file__).resolve().parent
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A digest of the builder's code and the libraries its results depend on."""
+    h = hashlib.sha256(f"{FORMAT} {sys.version_info[:2]}".encode())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=none;".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json", ".yml") and path.is_file():
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    """A key: the fingerprint and ``parts``, each length-prefixed so no two sequences of parts collide."""
+    h = hashlib.sha256(fingerprint().encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little") + data)
+    return h.hexdigest()
+
+
+@dataclass
+class Memo:
+    """A run's view of the cache, handed to the stages: look a result up, store a new one.
+
+    ``get`` and ``put`` work in forked workers too (a file written there stays written); what the
+    run used is recorded by ``used`` in the run's own process, from the keys the workers return,
+    so that the cache can be pruned to it afterwards.
+    """
+
+    cache: Cache | None = None
+    found: dict[str, set[str]] = field(default_factory=dict)  # kind → keys whose stored results were used
+    made: dict[str, set[str]] = field(default_factory=dict)  # kind → keys of results made (and stored) now
+
+    def get(self, kind: str, key: str) -> Any:
+        return self.cache.load(kind, key) if self.cache else None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if self.cache:
+            self.cache.store(kind, [(key, value)])
+
+    def used(self, kind: str, key: str, *, hit: bool) -> None:
+        (self.found if hit else self.made).setdefault(kind, set()).add(key)
+
+    def hits(self) -> dict[str, int]:
+        return {kind: len(keys) for kind, keys in self.found.items()}
+
+    def keys(self, kind: str) -> set[str]:
+        """Every key this run found or made: what a cache pruned after a whole run keeps."""
+        return self.found.get(kind, set()) | self.made.get(kind, set())
+
+
+class Cache:
+    """One project's cache folder: ``load`` for the stages, ``store`` for the pipeline afterwards."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.refused = ""  # why the cache is off for this run, when it is
+        self._checked: set[Path] = set()
+        for path in (folder.parent, folder):
+            if path.is_symlink():
+                self.refused = f"{path} is a symbolic link; the build cache is not used"
+
+    def _where(self, kind: str, key: str) -> Path:
+        return self.folder / kind / key[:2] / f"{key}.json"
+
+    def _linked(self, where: Path) -> bool:
+        """Whether a folder between the cache's and the file is a link (nothing is read or written through one)."""
+        return where.parent.is_symlink() or where.parent.parent.is_symlink()
+
+    def load(self, kind: str, key: str) -> Any:
+        """The value stored under ``key``, or None (not there, unreadable, not JSON, or the cache is off)."""
+        where = self._where(kind, key)
+        if self.refused or self._linked(where):
+            return None
+        try:
+            fd = os.open(where, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None
+                return json.loads(handle.read())
+        except (OSError, ValueError):
+            return None
+
+    def store(self, kind: str, items: Iterable[tuple[str, Any]]) -> int:
+        """Write each (key, value); the number written.  A link on the way, or a write that fails, turns it off."""
+        written = 0
+        for key, value in items:
+            where = self._where(kind, key)
+            if self.refused or not self._folder_ok(where.parent):
+                break
+            temporary = where.with_name(f".{key}.{os.getpid()}.tmp")
+            try:
+                temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+                                     encoding="utf-8")
+                os.replace(temporary, where)
+                written += 1
+            except OSError as err:
+                self.refused = f"cannot write to {where.parent}: {err.strerror or err}"
+                temporary.unlink(missing_ok=True)
+        return written
+
+    def prune(self, kind: str, used: set[str]) -> int:
+        """Mark the results of ``kind`` in ``used`` as used now; remove the others no run used for ``KEEP_FOR``.
+
+        So the folder holds about one book's worth of results, while what ``check`` (which renders
+        for the default site URL) and the site's build each use survives the other.  The count removed.
+        """
+        top = self.folder / kind
+        if self.refused or top.is_symlink() or not top.is_dir():
+            return 0
+        now = time.time()
+        removed = 0
+        for sub in top.iterdir():
+            if sub.is_symlink() or not sub.is_dir():
+                continue
+            for item in sub.iterdir():
+                if item.suffix != ".json" or item.is_symlink():
+                    continue
+                try:
+                    if item.stem in used:
+                        os.utime(item, (now, now))
+                    elif item.stat().st_mtime < now - KEEP_FOR:
+                        item.unlink()
+                        removed += 1
+                except OSError:
+                    continue
+        return removed
+
+    def _folder_ok(self, folder: Path) -> bool:
+        """The folder exists (made here one step at a time if needed) and no folder on the way is a link."""
+        if folder in self._checked:
+            return True
+        rel = folder.relative_to(self.folder).parts
+        for path in [self.folder.parent, self.folder, *(self.folder.joinpath(*rel[:i + 1]) for i in range(len(rel)))]:
+            if path.is_symlink():
+                self.refused = f"{path} is a symbolic link; the build cache is not used"
+                return False
+            try:
+                path.mkdir(exist_ok=True)
+            except OSError as err:
+                self.refused = f"cannot make {path}: {err.strerror or err}"
+                return False
+        self._checked.add(folder)
+        return True
+
+
+# What the read stage stores: one file's entries and problems.
+
+def _source(s: Source) -> list[Any]:
+    return [s.file, s.line]
+
+
+def encode_problem(p: Problem) -> list[Any]:
+    return [p.source.file, p.source.line, p.code, p.message, p.level.value]
+
+
+def decode_problem(v: list[Any]) -> Problem:
+    file, line, code, message, level = v
+    return Problem(Source(str(file), int(line)), str(code), str(message), Level(level))
+
+
+def _block(b: Block, file: str) -> list[Any]:
+    out = [b.kind.value, b.text, b.source.line, b.markup.value, b.level, b.ordered, b.info]
+    return out if b.source.file == file else [*out, b.source.file]
+
+
+def _unblock(v: list[Any], file: str) -> Block:
+    kind, text, line, markup, level, ordered, info, *rest = v
+    return Block(BlockKind(kind), str(text), Source(str(rest[0]) if rest else file, int(line)), Markup(markup),
+                 int(level), bool(ordered), str(info))
+
+
+def encode_read(entries: list[Entry], problems: list[Problem]) -> dict[str, Any]:
+    out = []
+    for e in entries:
+        out.append({
+            "source": _source(e.source), "fmt": e.fmt, "title": e.title,
+            "date": [e.date.month, e.date.day, e.date.year] if e.date else None, "author": e.author,
+            "blocks": [_block(b, e.source.file) for b in e.blocks], "truncated": e.truncated,
+            "post_id": e.post_id, "url": e.url, "category": e.category, "tags": list(e.tags),
+            "complete": e.complete,
+        })
+    return {"entries": out, "problems": [encode_problem(p) for p in problems]}
+
+
+def decode_read(value: Any) -> tuple[list[Entry], list[Problem]] | None:
+    """A stored read, or None when it is not one (then the file is parsed again)."""
+    try:
+        entries = []
+        for e in value["entries"]:
+            file = str(e["source"][0])
+            date = e["date"]
+            entries.append(Entry(
+                source=Source(file, int(e["source"][1])), fmt=str(e["fmt"]), title=e["title"],
+                date=PartialDate(int(date[0]), int(date[1]), date[2]) if date else None, author=e["author"],
+                blocks=tuple(_unblock(b, file) for b in e["blocks"]), truncated=bool(e["truncated"]),
+                post_id=e["post_id"], url=e["url"], category=e["category"], tags=tuple(e["tags"]),
+                complete=bool(e["complete"])))
+        return entries, [decode_problem(p) for p in value["problems"]]
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
