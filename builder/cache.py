@@ -1,19 +1,21 @@
 """What earlier runs made, kept in ``build/cache/`` so that a rebuild redoes only what changed.
 
-At the blog's size most of the builder's time goes into parsing page files and
-rendering chapters, and between two builds almost none of them changed.  Both
-are pure functions of their input, so their results are kept under a key that
-digests everything they read: the file's bytes and name, or the chapter with
-its place in the book and the editions' data; and in every key, this builder's
-own code and the parser libraries' versions (:func:`fingerprint`).  A changed
-input or a changed builder is a different key, never a stale result.
+At the blog's size most of the builder's time goes into parsing page files,
+rendering chapters and making the pages' search copies, and between two builds
+almost none of them changed.  Each is a pure function of its input, so its
+result is kept under a key that digests everything it read: the file's bytes
+and name; the chapter with its place in the book and the editions' data; the
+page's HTML; and in every key, this builder's own code and the parser
+libraries' versions (:func:`fingerprint`).  A changed input or a changed
+builder is a different key, never a stale result.
 
 Results are stored as JSON, not pickle: whatever lies in the folder is read as
 data only, and a file that does not decode as what its kind holds is a miss.
 The folder is the project's own; a link in its place is not followed (the
-cache is then off for the run, with a note).  Stages never touch the disk: the
-pipeline hands them :meth:`Cache.load` to look results up and stores what they
-report as new once the run is done.
+cache is then off for the run, with a note).  The stages are handed a
+:class:`Memo`: they look results up and store new ones through it, also from
+forked workers (writing a file is the one effect a worker keeps), and the run
+prunes the folder afterwards to what it and recent runs used.
 """
 
 from __future__ import annotations
@@ -93,12 +95,12 @@ class Memo:
         return {kind: len(keys) for kind, keys in self.found.items()}
 
     def keys(self, kind: str) -> set[str]:
-        """Every key this run found or made: what a cache pruned after a whole run keeps."""
+        """Every key this run found or made: what pruning after the run marks as used now."""
         return self.found.get(kind, set()) | self.made.get(kind, set())
 
 
 class Cache:
-    """One project's cache folder: ``load`` for the stages, ``store`` for the pipeline afterwards."""
+    """One project's cache folder: results in, results out, and pruning once a run is done."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

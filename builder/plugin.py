@@ -14,7 +14,8 @@ configuration builds, the original by default) does four things:
   (a hand-written page in ``docs/`` wins), then the other editions' builds
   start, into ``<site>/<prefix>``, in parallel;
 * ``on_post_page``: each page's search copy, made from the HTML as it is
-  written (:func:`builder.search.search_page`);
+  written (:func:`builder.search.search_page`), or taken from the build cache
+  when an earlier build wrote the same HTML;
 * ``on_post_build``: this edition's Pagefind search index over those copies
   (:mod:`builder.search`); the other editions finished.
 
@@ -38,6 +39,7 @@ from mkdocs.structure.files import File, Files
 from pathspec.gitignore import GitIgnoreSpec
 
 from .assets import mathjax_files
+from .cache import Cache, Memo, digest
 from .editions import Edition, Editions, load_editions
 from .escape import html_text
 from .model import Level
@@ -82,6 +84,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.jobs: list[EditionJob] = []
         self.running: list[Running] = []
         self.pages: Prepared | None = None
+        self.cache: Cache | None = None
+        self.memo = Memo()
         self.copies: dict[str, str | None] = {}  # page's path in the site → its search copy
         self.copying = 0.0  # seconds spent making the copies
         self.spent = 0.0
@@ -103,6 +107,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             raise PluginError(f"{config.config_file_path}: edition {wanted!r} is not in "
                               f"{self.paths.editorial / 'editions.yml'} ({', '.join(editions.langs())})")
         self.editions, self.edition = editions, edition
+        self.cache = Cache(self.paths.cache) if self.config.cache else None
         if edition is editions.original:  # the other editions' hand-written pages are theirs, not the original's
             folders = [f"/{e.prefix}" for e in editions.translated]
             patterns = list(config.exclude_docs.patterns) if config.exclude_docs else []
@@ -120,6 +125,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         start_time = time.perf_counter()
         assert self.editions is not None and self.edition is not None
         self.jobs, self.running, self.copies, self.copying = [], [], {}, 0.0
+        self.memo = Memo(self.cache)
         if self.prepared is not None:
             self.pages = self.prepared
             log.info(f"{self.pages.lang}: {len(self.pages.files)} pages from the original edition's pipeline run")
@@ -184,7 +190,18 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         start_time = time.perf_counter()
         assert self.editions is not None
-        self.copies[page.file.dest_uri] = search_page(output, index_language(self.editions.original.tag))
+        language = index_language(self.editions.original.tag)
+        key = digest("search", language, output) if self.cache else ""
+        stored = self.memo.get("search", key) if self.cache else None
+        if isinstance(stored, dict) and isinstance(stored.get("copy"), (str, type(None))):
+            copy = stored["copy"]
+            self.memo.used("search", key, hit=True)
+        else:
+            copy = search_page(output, language)
+            if self.cache:
+                self.memo.put("search", key, {"copy": copy})
+                self.memo.used("search", key, hit=False)
+        self.copies[page.file.dest_uri] = copy
         self.copying += time.perf_counter() - start_time
         return output
 
@@ -192,6 +209,10 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         assert self.edition is not None and self.editions is not None
         unindexed = ""
+        if self.cache:
+            start_time = time.perf_counter()
+            self.cache.prune("search", self.memo.keys("search"))
+            self.copying += time.perf_counter() - start_time
         self.spent += self.copying
         try:  # this edition's pages only: the other editions build below it meanwhile, and index themselves
             # Every edition is indexed in the original's language: where a unit is not translated the page

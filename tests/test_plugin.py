@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.siteutil import build, make_project
+from tests.siteutil import build, make_project, pagefind_fragments
 
 FR_CONFIG = """\
 INHERIT: mkdocs.yml
@@ -102,3 +102,23 @@ def test_the_english_edition_builds_alone(tmp_path: Path):
     html = (tmp_path / "site" / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html and 'data-kb-path="../"' in html
     assert not (tmp_path / "site" / "en").exists()
+
+
+def test_a_rebuild_takes_its_work_from_the_build_cache(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    first = build(project, tmp_path / "site1")
+    assert first.returncode == 0, first.stderr
+    assert "from the build cache" not in first.stderr
+    copies = sorted((project / "build" / "cache" / "search").rglob("*.json"))
+    second = build(project, tmp_path / "site2")
+    assert second.returncode == 0, second.stderr
+    cached = re.search(r"zh: .*from the build cache: (\d+) files read, (\d+) of (\d+) chapters rendered", second.stderr)
+    assert cached and int(cached[1]) > 0 and cached[2] == cached[3], second.stderr
+    assert sorted((project / "build" / "cache" / "search").rglob("*.json")) == copies  # each page's copy found
+    pages = len(list((tmp_path / "site1").rglob("index.html")))
+    assert len(copies) == pages, (len(copies), pages)  # every page of both editions
+    for page in (tmp_path / "site1").rglob("*.html"):
+        assert page.read_bytes() == (tmp_path / "site2" / page.relative_to(tmp_path / "site1")).read_bytes(), page
+    for edition in ("", "en/"):
+        made = [pagefind_fragments(tmp_path / site / edition / "pagefind") for site in ("site1", "site2")]
+        assert made[0] == made[1] and made[0]
