@@ -20,6 +20,7 @@ prunes the folder afterwards to what it and recent runs used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -100,30 +101,31 @@ class Memo:
 
 
 class Cache:
-    """One project's cache folder: results in, results out, and pruning once a run is done."""
+    """One project's cache folder: results in, results out, and pruning once a run is done.
+
+    Paths inside it are plain strings: a build looks up and stores thousands of results, and
+    pathlib's objects were a tenth of the cache's cost.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.refused = ""  # why the cache is off for this run, when it is
-        self._checked: set[Path] = set()
+        self._root = str(folder)
+        self._ready: set[str] = set()  # folders checked (no link on the way) and made
         for path in (folder.parent, folder):
             if path.is_symlink():
                 self.refused = f"{path} is a symbolic link; the build cache is not used"
 
-    def _where(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / f"{key}.json"
-
-    def _linked(self, where: Path) -> bool:
-        """Whether a folder between the cache's and the file is a link (nothing is read or written through one)."""
-        return where.parent.is_symlink() or where.parent.parent.is_symlink()
+    def _folder(self, kind: str, key: str) -> str:
+        return os.path.join(self._root, kind, key[:2])
 
     def load(self, kind: str, key: str) -> Any:
         """The value stored under ``key``, or None (not there, unreadable, not JSON, or the cache is off)."""
-        where = self._where(kind, key)
-        if self.refused or self._linked(where):
-            return None
+        folder = self._folder(kind, key)
+        if self.refused or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)):
+            return None  # nothing is read through a link
         try:
-            fd = os.open(where, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+            fd = os.open(os.path.join(folder, key + ".json"), os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
         except OSError:
             return None
         try:
@@ -138,18 +140,21 @@ class Cache:
         """Write each (key, value); the number written.  A link on the way, or a write that fails, turns it off."""
         written = 0
         for key, value in items:
-            where = self._where(kind, key)
-            if self.refused or not self._folder_ok(where.parent):
+            folder = self._folder(kind, key)
+            if self.refused or not self._folder_ok(folder, kind):
                 break
-            temporary = where.with_name(f".{key}.{os.getpid()}.tmp")
+            temporary = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
+            data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
             try:
-                temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")),
-                                     encoding="utf-8")
-                os.replace(temporary, where)
+                fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | _CLOEXEC, 0o644)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temporary, os.path.join(folder, key + ".json"))
                 written += 1
             except OSError as err:
-                self.refused = f"cannot write to {where.parent}: {err.strerror or err}"
-                temporary.unlink(missing_ok=True)
+                self.refused = f"cannot write to {folder}: {err.strerror or err}"
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
         return written
 
     def prune(self, kind: str, used: set[str]) -> int:
@@ -179,21 +184,23 @@ class Cache:
                     continue
         return removed
 
-    def _folder_ok(self, folder: Path) -> bool:
+    def _folder_ok(self, folder: str, kind: str) -> bool:
         """The folder exists (made here one step at a time if needed) and no folder on the way is a link."""
-        if folder in self._checked:
+        if folder in self._ready:
             return True
-        rel = folder.relative_to(self.folder).parts
-        for path in [self.folder.parent, self.folder, *(self.folder.joinpath(*rel[:i + 1]) for i in range(len(rel)))]:
-            if path.is_symlink():
+        steps = [str(self.folder.parent), self._root, os.path.join(self._root, kind), folder]
+        for path in steps:
+            if os.path.islink(path):
                 self.refused = f"{path} is a symbolic link; the build cache is not used"
                 return False
             try:
-                path.mkdir(exist_ok=True)
+                os.mkdir(path)
+            except FileExistsError:
+                pass
             except OSError as err:
                 self.refused = f"cannot make {path}: {err.strerror or err}"
                 return False
-        self._checked.add(folder)
+        self._ready.add(folder)
         return True
 
 

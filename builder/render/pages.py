@@ -128,7 +128,8 @@ def render_editions(book: Book, contexts: Sequence[Context], memo: Memo | None =
     skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
     # The contexts come from the editorial data the same way in every run; the skeleton holds the posts' ids.
-    shared = pickle.dumps(tuple(contexts), PICKLE) + marshal.dumps(_plain(skeleton), 2) if memo else b""
+    shared = (digest("editions", pickle.dumps(tuple(contexts), PICKLE), marshal.dumps(_plain(skeleton), 2))
+              if memo else "")
 
     def pages(i: int, index: BookIndex) -> ChapterPages:
         part, chapter, path = places[i]
