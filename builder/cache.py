@@ -27,16 +27,17 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 
 FORMAT = 1  # bumped when what is stored changes shape
+T = TypeVar("T")
 KEEP_FOR = 7 * 86_400  # seconds a result no run has used is kept (another command's, another site URL's)
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyyaml", "jieba")
 PACKAGE = Path(__file__).resolve().parent
@@ -71,26 +72,41 @@ def digest(*parts: bytes | str) -> str:
 
 @dataclass
 class Memo:
-    """A run's view of the cache, handed to the stages: look a result up, store a new one.
+    """A run's view of the cache, handed to the stages: a result is looked up, or made and stored.
 
-    ``get`` and ``put`` work in forked workers too (a file written there stays written); what the
-    run used is recorded by ``used`` in the run's own process, from the keys the workers return,
-    so that the cache can be pruned to it afterwards.
+    Without a cache (``Memo()``) every result is made.  :meth:`through` works in forked workers too
+    (a file written there stays written); what the run used is recorded by :meth:`used` in the run's
+    own process, from the keys and hits the workers return, so that the cache can be pruned to it.
     """
 
     cache: Cache | None = None
     found: dict[str, set[str]] = field(default_factory=dict)  # kind → keys whose stored results were used
     made: dict[str, set[str]] = field(default_factory=dict)  # kind → keys of results made (and stored) now
 
-    def get(self, kind: str, key: str) -> Any:
-        return self.cache.load(kind, key) if self.cache else None
+    @property
+    def on(self) -> bool:
+        """Whether there is a cache (callers compute keys only then: a key costs a digest of the input)."""
+        return self.cache is not None
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        if self.cache:
-            self.cache.store(kind, [(key, value)])
+    def through(self, kind: str, key: str, make: Callable[[], T], encode: Callable[[T], Any],
+                decode: Callable[[Any], T | None]) -> tuple[T, bool]:
+        """The result stored under ``key`` (``decode`` gives None for a miss or for what is not one),
+        else ``make()``'s, stored; and whether it was found."""
+        found = self.find(kind, key, decode)
+        if found is not None:
+            return found, True
+        value = make()
+        if self.cache is not None and key:
+            self.cache.store(kind, [(key, encode(value))])
+        return value, False
+
+    def find(self, kind: str, key: str, decode: Callable[[Any], T | None]) -> T | None:
+        """The result stored under ``key``, or None."""
+        return decode(self.cache.load(kind, key)) if self.cache is not None and key else None
 
     def used(self, kind: str, key: str, *, hit: bool) -> None:
-        (self.found if hit else self.made).setdefault(kind, set()).add(key)
+        if self.cache is not None:
+            (self.found if hit else self.made).setdefault(kind, set()).add(key)
 
     def hits(self) -> dict[str, int]:
         return {kind: len(keys) for kind, keys in self.found.items()}

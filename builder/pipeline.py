@@ -92,7 +92,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
     """
     timings: dict[str, float] = {}
     store = Cache(paths.cache) if cache else None
-    memo = Memo(store) if store else None
+    memo = Memo(store)
 
     def stage(name: str) -> None:
         timings[name] = time.perf_counter()
@@ -147,7 +147,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
         for lang, r in rendered.items():
             reports[lang] = write(r.files, paths.out / lang)
             problems += reports[lang].problems
-    if store and memo:
+    if store:
         stage("cache")
         if set(languages) == set(editions.langs()):  # a whole run: what it did not use is outdated
             for kind in CACHED_KINDS:
@@ -159,7 +159,7 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
     durations = {n: timings[names[i + 1]] - timings[n] for i, n in enumerate(names[:-1])}
     images = {f"{IMAGES}/{rel}": str(paths.archive / IMAGES / rel) for rel in served.values()}
     return Result(entries, posts, book, overlay, rendered, _dedupe(problems), editions, ui, durations, reports,
-                  images, memo.hits() if memo else {})
+                  images, memo.hits())
 
 
 def cache_line(result: Result) -> str:

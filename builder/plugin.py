@@ -191,16 +191,10 @@ class BookPlugin(BasePlugin[BookConfig]):
         start_time = time.perf_counter()
         assert self.editions is not None
         language = index_language(self.editions.original.tag)
-        key = digest("search", language, output) if self.cache else ""
-        stored = self.memo.get("search", key) if self.cache else None
-        if isinstance(stored, dict) and isinstance(stored.get("copy"), (str, type(None))):
-            copy = stored["copy"]
-            self.memo.used("search", key, hit=True)
-        else:
-            copy = search_page(output, language)
-            if self.cache:
-                self.memo.put("search", key, {"copy": copy})
-                self.memo.used("search", key, hit=False)
+        key = digest("search", language, output) if self.memo.on else ""
+        (copy,), hit = self.memo.through("search", key, lambda: (search_page(output, language),),
+                                         lambda made: {"copy": made[0]}, _stored_copy)
+        self.memo.used("search", key, hit=hit)
         self.copies[page.file.dest_uri] = copy
         self.copying += time.perf_counter() - start_time
         return output
@@ -241,6 +235,13 @@ class BookPlugin(BasePlugin[BookConfig]):
             if folder.exists():
                 server.watch(str(folder))
         return server
+
+
+def _stored_copy(value: Any) -> tuple[str | None] | None:
+    """A search copy from the cache (None where the page has no article), or None when it is not one."""
+    if isinstance(value, dict) and "copy" in value and isinstance(value["copy"], (str, type(None))):
+        return (value["copy"],)
+    return None
 
 
 def _summary(result: Result, lang: str) -> str:

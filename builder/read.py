@@ -521,29 +521,28 @@ def _listing(dir_fd: int) -> tuple[list[os.DirEntry], list[os.DirEntry], list[os
 PARALLEL_FROM = 48  # files; below this, starting worker processes costs more than it saves
 
 
-def _parse_all(loaded: list[tuple[bytes, str]], memo: Memo | None) -> list[tuple[list[Entry], list[Problem]]]:
+def _parse_all(loaded: list[tuple[bytes, str]], memo: Memo) -> list[tuple[list[Entry], list[Problem]]]:
     """Each file's entries, in the files' order; parsed on every core when there are many.
 
     Parsing is pure (bytes and name in, frozen entries out), so worker processes change nothing but
     the time, and a file read by an earlier run (same bytes, same name, same builder) is taken from
     the cache: the Markdown parser is the builder's largest cost at the blog's size.
     """
-    keys = [digest("read", name, data) for data, name in loaded] if memo else []
-    found = [decode_read(memo.get("read", key)) for key in keys] if memo else [None] * len(loaded)
+    keys = [digest("read", name, data) if memo.on else "" for data, name in loaded]
+    # Stored results are loaded here: sending them back from workers costs more than decoding them.
+    found = [memo.find("read", key, decode_read) for key in keys]
     todo = [i for i, got in enumerate(found) if got is None]
 
-    def parse(j: int) -> tuple[list[Entry], list[Problem]]:
-        got = _read_bytes(*loaded[todo[j]])
-        if memo:
-            memo.put("read", keys[todo[j]], encode_read(*got))
-        return got
+    def read(j: int) -> tuple[list[Entry], list[Problem]]:
+        i = todo[j]
+        return memo.through("read", keys[i], lambda: _read_bytes(*loaded[i]), lambda got: encode_read(*got),
+                            decode_read)[0]
 
-    for i, got in zip(todo, fork_map(parse, len(todo), parallel_from=PARALLEL_FROM), strict=True):
+    for i, got in zip(todo, fork_map(read, len(todo), parallel_from=PARALLEL_FROM), strict=True):
         found[i] = got
-    if memo:
-        parsed = set(todo)
-        for i, key in enumerate(keys):
-            memo.used("read", key, hit=i not in parsed)
+    parsed = set(todo)
+    for i, key in enumerate(keys):
+        memo.used("read", key, hit=i not in parsed)
     return [got for got in found if got is not None]
 
 
@@ -607,7 +606,7 @@ def read_archive(folder: Path, memo: Memo | None = None) -> tuple[list[Entry], l
     finally:
         for fd, _, _ in pending:
             os.close(fd)
-    for got, found in _parse_all(loaded, memo):
+    for got, found in _parse_all(loaded, memo or Memo()):
         entries += got
         problems += found
     if not read:

@@ -125,11 +125,12 @@ def render_editions(book: Book, contexts: Sequence[Context], memo: Memo | None =
     of the chapter, its place, the book's skeleton and the editions' contexts, and a page that refers
     to other chapters' labels also of every chapter's numbering, so those are its keys.
     """
+    memo = memo or Memo()
     skeleton = BookIndex.skeleton(book)
     places = [(part, chapter, f"{part.slug}/{chapter.slug}.md") for part in book.parts for chapter in part.chapters]
     # The contexts come from the editorial data the same way in every run; the skeleton holds the posts' ids.
     shared = (digest("editions", pickle.dumps(tuple(contexts), PICKLE), marshal.dumps(_plain(skeleton), 2))
-              if memo else "")
+              if memo.on else "")
 
     def pages(i: int, index: BookIndex) -> ChapterPages:
         part, chapter, path = places[i]
@@ -146,40 +147,33 @@ def render_editions(book: Book, contexts: Sequence[Context], memo: Memo | None =
 
     def numbered_and_pages(i: int) -> tuple[str, Numbered, ChapterPages | None, bool]:
         part, chapter, path = places[i]
-        key = digest("chapter", shared, part.key, path, chapter_digest(chapter)) if memo else ""
-        stored = _decode_chapter(memo.get("chapter", key)) if memo else None
-        if stored is not None:
-            return key, *stored, True
-        done = Numbered.of(chapter)
-        made = None if done.refers_elsewhere() else pages(i, skeleton.with_numbers({chapter.post.key: done}))
-        if memo:
-            memo.put("chapter", key, _encode_chapter(done, made))
-        return key, done, made, False
+
+        def make() -> tuple[Numbered, ChapterPages | None]:
+            done = Numbered.of(chapter)
+            return done, None if done.refers_elsewhere() else pages(i, skeleton.with_numbers({chapter.post.key: done}))
+
+        key = digest("chapter", shared, part.key, path, chapter_digest(chapter)) if memo.on else ""
+        (done, made), hit = memo.through("chapter", key, make, _encode_chapter, _decode_chapter)
+        return key, done, made, hit
 
     first = fork_map(numbered_and_pages, len(places), parallel_from=PARALLEL_FROM)
     index = skeleton.with_numbers({places[i][1].post.key: done for i, (_, done, _, _) in enumerate(first)})
-    book_key = digest("book", *(key for key, _, _, _ in first)) if memo else ""
+    book_key = digest("book", *(key for key, _, _, _ in first)) if memo.on else ""
     later = [i for i, (_, _, made, _) in enumerate(first) if made is None]
 
     def late_pages(k: int) -> tuple[str, ChapterPages, bool]:
-        key = digest("chapter-late", first[later[k]][0], book_key) if memo else ""
-        stored = _decode_pages(memo.get("chapter-late", key)) if memo else None
-        if stored is not None:
-            return key, stored, True
-        made = pages(later[k], index)
-        if memo:
-            memo.put("chapter-late", key, _encode_pages(made))
-        return key, made, False
+        key = digest("chapter-late", first[later[k]][0], book_key) if memo.on else ""
+        made, hit = memo.through("chapter-late", key, lambda: pages(later[k], index), _encode_pages, _decode_pages)
+        return key, made, hit
 
     made_later = fork_map(late_pages, len(later), parallel_from=PARALLEL_FROM)
     chapters: list[ChapterPages | None] = [made for _, _, made, _ in first]
     for i, (_, made, _) in zip(later, made_later, strict=True):
         chapters[i] = made
-    if memo:
-        for key, _, _, hit in first:
-            memo.used("chapter", key, hit=hit)
-        for key, _, hit in made_later:
-            memo.used("chapter-late", key, hit=hit)
+    for key, _, _, hit in first:
+        memo.used("chapter", key, hit=hit)
+    for key, _, hit in made_later:
+        memo.used("chapter-late", key, hit=hit)
     rendered = {}
     for k, ctx in enumerate(contexts):
         out = Rendered()
@@ -267,7 +261,8 @@ def _decode_pages(value: Any) -> ChapterPages | None:
         return None
 
 
-def _encode_chapter(done: Numbered, made: ChapterPages | None) -> dict[str, Any]:
+def _encode_chapter(chapter: tuple[Numbered, ChapterPages | None]) -> dict[str, Any]:
+    done, made = chapter
     return {"formulas": list(done.formulas), "labels": done.labels,
             "pages": None if made is None else _encode_pages(made)}
 
