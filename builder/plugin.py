@@ -45,7 +45,7 @@ from .escape import html_text
 from .model import Level
 from .orchestrate import EditionJob, Prepared, Running, finish, start
 from .pipeline import DEFAULT_SITE, Paths, Result, cache_line, run
-from .search import SearchIndexError, index_edition, index_language, search_page
+from .search import SHARD_BYTES, SearchIndexError, index_edition, index_language, search_page
 
 # Archive problems are the content's, not the site's: logged outside the "mkdocs"
 # logger so that `mkdocs build --strict` judges the site, and `python -m builder
@@ -66,6 +66,8 @@ class BookConfig(base.Config):
     translations = c.Type(str, default="translations")
     build = c.Type(str, default="build")  # generated files: build/book/<lang>/, build/cache/
     cache = c.Type(bool, default=True)  # take what an earlier build made the same way from build/cache/
+    # Search copies per Pagefind run (builder.search): Pagefind's memory is about 28 times this.
+    search_shard_kb = c.Type(int, default=SHARD_BYTES // 1000)
 
 
 class BookPlugin(BasePlugin[BookConfig]):
@@ -108,6 +110,9 @@ class BookPlugin(BasePlugin[BookConfig]):
                               f"{self.paths.editorial / 'editions.yml'} ({', '.join(editions.langs())})")
         self.editions, self.edition = editions, edition
         self.cache = Cache(self.paths.cache) if self.config.cache else None
+        if self.config.search_shard_kb < 1:
+            raise PluginError(f"{config.config_file_path}: search_shard_kb must be at least 1 "
+                              f"(it is {self.config.search_shard_kb})")
         if edition is editions.original:  # the other editions' hand-written pages are theirs, not the original's
             folders = [f"/{e.prefix}" for e in editions.translated]
             patterns = list(config.exclude_docs.patterns) if config.exclude_docs else []
@@ -212,9 +217,11 @@ class BookPlugin(BasePlugin[BookConfig]):
             # Every edition is indexed in the original's language: where a unit is not translated the page
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
-                                    [e.prefix for e in self.editions.all], self.copies)
+                                    [e.prefix for e in self.editions.all], self.copies,
+                                    self.config.search_shard_kb * 1000)
             self.spent += indexed.prepared
-            log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.seconds:.2f} s "
+            log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.shards} "
+                     f"shard(s), {indexed.seconds:.2f} s "
                      f"(the pages' search copies {self.copying + indexed.prepared:.2f} s)")
         except SearchIndexError as err:
             unindexed = f"{self.edition.lang}: search index: {err}"

@@ -29,12 +29,25 @@ query), while its Chinese one also keeps English words whole.  Measured on the
 bundled book, the English queries and glossary terms find as many chapters
 this way as with the English tokenizer (benchmarks/searchcost.py).
 
+Why the index comes in shards: Pagefind holds everything it indexes in memory
+(about 28 bytes for each byte of the copies: 1.7 GB for one edition of 1,300
+long articles, and both editions index at once).  So the copies are cut, in
+page order, into shards of at most ``shard_bytes`` each, Pagefind indexes one
+shard at a time (the first into ``pagefind/``, the others into
+``pagefind/shard-N/``), and ``pagefind/shards.json`` lists the others, which
+the search box merges into one result list (Pagefind's ``mergeIndex``, which
+sorts the merged results by score, and runs every shard with the first
+one's WebAssembly).  Memory then grows with the shard, not with the book; a
+reader's first query costs each extra shard's entry and metadata files (a
+few KB) and the index chunks of its words there.
+
 Pure functions choose the pages and write the copies (tested without the
 binary); :func:`index_site` runs Pagefind.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -46,6 +59,8 @@ from pathlib import Path
 
 BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/partials/search.html names it too
 SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
+SHARDS = "shards.json"  # in the first shard's bundle: the other shards' folders, relative to it
+SHARD_BYTES = 16_000_000  # of search copies per Pagefind run: about 450 MB of Pagefind's memory
 ARTICLE_CLASS = "md-content__inner"  # Material's article: no navigation, header or footer
 EXCLUDE_SELECTORS = (
     "[data-search-exclude]",  # the builder's marks: byline, parallel-text button, over-budget text
@@ -78,6 +93,7 @@ class Indexed:
     seconds: float
     output: str  # what Pagefind printed
     prepared: float = 0.0  # seconds of the builder's own work: the pages' search copies
+    shards: int = 1  # Pagefind runs, each a bundle of its own
 
 
 def index_language(tag: str) -> str:
@@ -171,15 +187,24 @@ def search_page(html: str, language: str) -> str | None:
             f"<body>{article}</body></html>\n")
 
 
-def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
-                       made: Mapping[str, str | None] | None = None) -> int:
-    """Write each page's search copy below ``dest`` at the same relative path; the number written.
+def shard_folder(shard: int) -> str:
+    """The folder of shard ``shard`` (0-based) below the first shard's bundle; "" for the first."""
+    return f"shard-{shard + 1}/" if shard else ""
 
-    ``made`` holds copies already made from the pages as they were written (by relative POSIX
-    path); any other page is read back from the site.
+
+def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
+                       made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> list[int]:
+    """Write each page's search copy below ``dest/<shard>/`` at the same relative path; pages per shard.
+
+    Shards are filled in the order of ``pages``: a copy that would take its
+    shard past ``shard_bytes`` starts the next one (a single larger copy is a
+    shard of its own).  ``made`` holds copies already made from the pages as
+    they were written (by relative POSIX path); any other page is read back
+    from the site.
     """
     made = made or {}
-    written = 0
+    counts: list[int] = []
+    filled = 0
     for rel in pages:
         key = rel.as_posix()
         if key in made:
@@ -188,11 +213,16 @@ def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, langua
             copy = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
         if copy is None:
             continue
-        target = dest / rel
+        data = copy.encode("utf-8")
+        if not counts or (filled and filled + len(data) > shard_bytes):
+            counts.append(0)
+            filled = 0
+        target = dest / str(len(counts) - 1) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(copy, encoding="utf-8")
-        written += 1
-    return written
+        target.write_bytes(data)
+        counts[-1] += 1
+        filled += len(data)
+    return counts
 
 
 def pagefind_args(source: Path, output: Path, language: str) -> list[str]:
@@ -229,40 +259,51 @@ def _remove_scratch(scratch: Path) -> None:
 
 
 def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None,
-               made: Mapping[str, str | None] | None = None) -> Indexed:
+               made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> Indexed:
     """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
     prefixes that lie below this root; ``made`` the search copies made while
-    the pages were written (:func:`write_search_pages`).  Raises
+    the pages were written (:func:`write_search_pages`); ``shard_bytes`` the
+    copies' size per Pagefind run (the module's docstring says why).  Raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
     """
     start = time.perf_counter()
     program = binary or find_pagefind()
     language = index_language(tag)
     scratch = site_dir / SCRATCH
+    bundle = site_dir / BUNDLE
     _remove_scratch(scratch)
+    outputs: list[str] = []
     try:
-        count = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made)
+        counts = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made,
+                                    shard_bytes)
         prepared = time.perf_counter() - start
-        if count == 0:
-            return Indexed(0, prepared, "no pages to index", prepared)
-        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-        try:
-            done = subprocess.run([str(program), *pagefind_args(scratch, site_dir / BUNDLE, language)],  # noqa: S603
-                                  capture_output=True, text=True, timeout=900, check=False)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
+        if not counts:
+            return Indexed(0, prepared, "no pages to index", prepared, 0)
+        shutil.rmtree(bundle, ignore_errors=True)
+        for shard in range(len(counts)):  # one at a time: Pagefind's memory is one shard's
+            args = pagefind_args(scratch / str(shard), bundle / shard_folder(shard), language)
+            try:
+                done = subprocess.run([str(program), *args],  # noqa: S603
+                                      capture_output=True, text=True, timeout=900, check=False)
+            except (OSError, subprocess.TimeoutExpired) as err:
+                raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
+            output = done.stdout + done.stderr
+            if done.returncode != 0:
+                raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {site_dir} "
+                                       f"(shard {shard + 1} of {len(counts)}):\n{output[-3000:]}")
+            outputs.append(output)
+        (bundle / SHARDS).write_text(json.dumps([shard_folder(k) for k in range(1, len(counts))]) + "\n",
+                                     encoding="utf-8")
     finally:
         _remove_scratch(scratch)
-    output = done.stdout + done.stderr
-    if done.returncode != 0:
-        raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {site_dir}:\n{output[-3000:]}")
-    found = re.search(r"Indexed (\d+) pages?", output)
-    return Indexed(int(found.group(1)) if found else -1, time.perf_counter() - start, output, prepared)
+    found = [re.search(r"Indexed (\d+) pages?", out) for out in outputs]
+    pages = sum(int(f.group(1)) for f in found if f) if all(found) else -1
+    return Indexed(pages, time.perf_counter() - start, "\n".join(outputs), prepared, len(counts))
 
 
 def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str],
-                  made: Mapping[str, str | None] | None = None) -> Indexed:
+                  made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> Indexed:
     """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
-    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made)
+    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made, shard_bytes=shard_bytes)

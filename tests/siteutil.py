@@ -28,6 +28,17 @@ def make_project(dest: Path, archive: Path | None = None) -> Path:
     return dest
 
 
+def shard_search(project: Path, kb: int) -> None:
+    """Both editions' configurations with the search index cut into shards of ``kb`` KB of copies."""
+    for name, line in (("mkdocs.yml", "  - kexue-book\n"), ("mkdocs.en.yml", "      edition: en\n")):
+        config = project / name
+        text = config.read_text(encoding="utf-8")
+        assert text.count(line) == 1, (name, line)
+        option = f"      search_shard_kb: {kb}\n"
+        text = text.replace(line, "  - kexue-book:\n" + option if name == "mkdocs.yml" else line + option)
+        config.write_text(text, encoding="utf-8")
+
+
 def env(**extra: str) -> dict[str, str]:
     out = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     out.update(extra)

@@ -9,6 +9,7 @@ must run.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,22 +18,26 @@ import pytest
 
 from tests.browserutil import ARTIFACTS, SEARCH_RESULTS, Watch, _pages, build_and_serve, chromium, search
 from tests.conftest import FIXTURES
-from tests.siteutil import make_project
+from tests.siteutil import make_project, pagefind_fragments, shard_search
+
+SHARD_KB = 25
 
 pytestmark = pytest.mark.browser
 
 
 @functools.cache
 def _served(kind: str, tmp: Path) -> tuple[str, Path]:
-    """Build a site (real archive or hostile fixtures) under /kexue-book/ and serve it."""
+    """Build a site (real archive, the same with its search index in shards, or hostile fixtures) and serve it."""
     root = tmp / kind
     archive = FIXTURES / "hostile" if kind == "hostile" else None
     project = make_project(root / "project", archive)
+    if kind == "sharded":  # about 100 KB of search copies per edition: four shards each, merged by the search box
+        shard_search(project, SHARD_KB)
     if kind == "stale":  # one paragraph of 9152 edited after it was translated
         dump = project / "archive" / "002_c805ef0609284980.txt"
         dump.write_text(dump.read_text(encoding="utf-8").replace("所以,本文就从VAE的角度", "所以,本文改从VAE的角度"),
                         encoding="utf-8")
-    return build_and_serve(project, root, strict=kind == "real")
+    return build_and_serve(project, root, strict=kind in ("real", "sharded"))
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +107,9 @@ def test_math_after_instant_navigation(browser, tmp_path_factory):
     ("幂等", "幂等生成网络IGN"),
     ("路径积分", "路径积分系列:3.路径积分"),
 ])
-def test_chinese_search(browser, tmp_path_factory, query, expected):
-    base, site = _served("real", tmp_path_factory.getbasetemp())
+@pytest.mark.parametrize("kind", ["real", "sharded"])
+def test_chinese_search(browser, tmp_path_factory, kind, query, expected):
+    base, site = _served(kind, tmp_path_factory.getbasetemp())
     assert (site / "pagefind" / "pagefind.js").is_file() and (site / "en" / "pagefind" / "pagefind.js").is_file()
     watch = Watch(browser)
     watch.page.goto(base, wait_until="load")
@@ -111,6 +117,35 @@ def test_chinese_search(browser, tmp_path_factory, query, expected):
     titles = [r["title"] for r in results]
     assert any(expected in t for t in titles), titles
     assert not [r["href"] for r in results if r["href"].startswith(base + "en/") or not r["href"].startswith(base)]
+    assert watch.outside == [] and watch.errors == []
+
+
+def _phrase(content: str, english: bool) -> str | None:
+    """A query for words from the middle of an indexed page: eight ideographs, or four English words quoted."""
+    text = content.replace("\u200b", "")
+    middle = text[len(text) // 3:]
+    if english:
+        words = re.search(r"\b([A-Za-z]{3,}) ([A-Za-z]{3,}) ([A-Za-z]{3,}) ([A-Za-z]{3,})\b", middle)
+        return f'"{words.group()}"' if words else None
+    run = re.search(r"[\u4e00-\u9fff]{8}", middle)
+    return run.group() if run else None
+
+
+def test_search_finds_pages_of_every_shard(browser, tmp_path_factory):
+    """The index comes in shards (SHARD_KB): a page indexed in any of them is found by the one search box."""
+    base, site = _served("sharded", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    for prefix in ("", "en/"):
+        bundle = site / prefix / "pagefind"
+        folders = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+        assert len(folders) >= 3, folders
+        watch.page.goto(base + prefix, wait_until="load")
+        for folder in ["", *folders]:
+            chapters = [f for f in pagefind_fragments(bundle / folder) if re.fullmatch(r"/[a-z-]+/\d+/", f["url"])]
+            queries = [(f["url"], _phrase(f["content"], prefix == "en/")) for f in chapters]
+            url, query = next((u, q) for u, q in queries if q)
+            hrefs = [r["href"] for r in search(watch.page, query)]
+            assert base + prefix + url.lstrip("/") in hrefs, (prefix, folder, query, hrefs)
     assert watch.outside == [] and watch.errors == []
 
 
@@ -200,8 +235,9 @@ def test_language_switch_lands_on_the_twin(browser, tmp_path_factory):
                                             ("variational", "Variational Autoencoders (8)"),
                                             ("energy", "GANs from the Energy Perspective (2)"),
                                             ("idempotent", "Idempotent Generative Network")])
-def test_english_search_stays_english(browser, tmp_path_factory, query, expected):
-    base, _ = _served("real", tmp_path_factory.getbasetemp())
+@pytest.mark.parametrize("kind", ["real", "sharded"])
+def test_english_search_stays_english(browser, tmp_path_factory, kind, query, expected):
+    base, _ = _served(kind, tmp_path_factory.getbasetemp())
     watch = Watch(browser)
     watch.page.goto(base + "en/", wait_until="load")
     results = search(watch.page, query)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.siteutil import build, make_project, pagefind_fragments
+from tests.siteutil import build, make_project, pagefind_fragments, shard_search
 
 FR_CONFIG = """\
 INHERIT: mkdocs.yml
@@ -93,6 +93,13 @@ def test_an_unknown_option_is_a_config_error(tmp_path: Path):
                       encoding="utf-8")
     done = build(project, tmp_path / "site", config="mkdocs.en.yml")
     assert done.returncode != 0 and "archiv" in done.stderr
+
+
+def test_a_search_shard_must_hold_something(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    shard_search(project, 0)
+    done = build(project, tmp_path / "site")
+    assert done.returncode != 0 and "search_shard_kb must be at least 1 (it is 0)" in done.stderr
 
 
 def test_the_english_edition_builds_alone(tmp_path: Path):

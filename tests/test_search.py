@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from builder.search import (
     nested_prefixes,
     pagefind_args,
     search_page,
+    shard_folder,
     split_ideographs,
     strip_excluded,
     write_search_pages,
@@ -130,11 +132,26 @@ def test_ideographs_become_words_and_nothing_else_changes() -> None:
 def test_copies_made_while_building_are_used_and_the_rest_read(site: Path, tmp_path: Path) -> None:
     pages = list(edition_pages(site, ["en/"]))
     made = {"index.html": search_page(page("<p>内存里的副本</p>"), "zh"), "diffusion/index.html": None}
-    assert write_search_pages(site, pages, tmp_path / "copies", "zh", made) == 2  # None: no article
-    assert "内存" in (tmp_path / "copies" / "index.html").read_text(encoding="utf-8").replace(ZW, "")
-    assert not (tmp_path / "copies" / "diffusion" / "index.html").exists()
+    assert write_search_pages(site, pages, tmp_path / "copies", "zh", made) == [2]  # None: no article
+    copies = tmp_path / "copies" / "0"
+    assert "内存" in (copies / "index.html").read_text(encoding="utf-8").replace(ZW, "")
+    assert not (copies / "diffusion" / "index.html").exists()
     from_disk = search_page((site / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8"), "zh")
-    assert (tmp_path / "copies" / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8") == from_disk
+    assert (copies / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8") == from_disk
+
+
+def test_copies_are_cut_into_shards_in_page_order(tmp_path: Path) -> None:
+    copies = {f"{name}/index.html": search_page(page(f"<p>{text}</p>"), "zh")
+              for name, text in [("a", "甲" * 10), ("b", "乙" * 10), ("c", "丙" * 400), ("d", "丁" * 10)]}
+    small = max(len(copies[f"{k}/index.html"].encode()) for k in "abd")
+    pages = [Path(k) for k in copies]
+    # Two small copies fit a shard; the large one is a shard of its own; nothing is dropped or reordered.
+    counts = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * small + 1)
+    assert counts == [2, 1, 1]
+    held = {str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.html")}
+    assert held == {"0/a/index.html", "0/b/index.html", "1/c/index.html", "2/d/index.html"}
+    assert write_search_pages(tmp_path, pages, tmp_path / "one", "zh", copies) == [4]
+    assert [shard_folder(k) for k in range(3)] == ["", "shard-2/", "shard-3/"]
 
 
 def test_a_page_without_article_is_not_indexed() -> None:
@@ -221,3 +238,22 @@ def test_pagefind_indexes_each_edition_apart(site: Path) -> None:
     english = {f["url"]: f for f in pagefind_fragments(site / "en" / "pagefind")}
     assert sorted(english) == ["/", "/diffusion/9152/"]
     assert "判别" not in english["/diffusion/9152/"]["content"]  # the parallel copy stays out
+
+
+def test_pagefind_indexes_shards_one_bundle_each(site: Path) -> None:
+    try:
+        find_pagefind()
+    except SearchIndexError as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(err))
+        pytest.skip(str(err))
+    zh = index_site(site, "zh-CN", ["en/"], shard_bytes=1)  # every page a shard of its own
+    assert (zh.pages, zh.shards) == (3, 3)
+    bundle = site / "pagefind"
+    assert json.loads((bundle / search.SHARDS).read_text(encoding="utf-8")) == ["shard-2/", "shard-3/"]
+    urls = [[f["url"] for f in pagefind_fragments(bundle / folder)] for folder in ("", "shard-2", "shard-3")]
+    assert urls == [["/diffusion/"], ["/diffusion/9152/"], ["/"]]  # page order; each page in one bundle
+    assert all(list((bundle / folder).glob("pagefind.zh_*.pf_meta")) for folder in ("", "shard-2", "shard-3"))
+    again = index_site(site, "zh-CN", ["en/"])  # one shard: the old shards' folders go
+    assert again.shards == 1 and not (bundle / "shard-2").exists()
+    assert json.loads((bundle / search.SHARDS).read_text(encoding="utf-8")) == []

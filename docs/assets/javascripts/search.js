@@ -71,11 +71,31 @@
   }
 
   var engine = null;
+  // The index may come in shards (builder/search.py): the first bundle lists
+  // the others in shards.json; each is merged into one result list.  The list
+  // is data from the site, so only folders below the bundle are taken.
+  function shards() {
+    return fetch(new URL("shards.json", bundle).href).then(function (response) {
+      if (!response.ok) { throw new Error("search index: shards.json " + response.status); }
+      return response.json();
+    }).then(function (list) {
+      return (Array.isArray(list) ? list : []).map(function (folder) {
+        var url = new URL(String(folder), bundle);
+        return url.origin === bundle.origin && url.pathname.indexOf(bundle.pathname) === 0 &&
+          url.href !== bundle.href ? url.href : null;
+      }).filter(Boolean);
+    });
+  }
+
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: root.pathname, excerptLength: 30 }).then(function () {
+      var options = { baseUrl: root.pathname, excerptLength: 30 };
+      engine = Promise.all([import(new URL("pagefind.js", bundle).href), shards()]).then(function (loaded) {
+        var pagefind = loaded[0];
+        return pagefind.options(options).then(function () {
           return pagefind.init();
+        }).then(function () {
+          return Promise.all(loaded[1].map(function (url) { return pagefind.mergeIndex(url, options); }));
         }).then(function () { return pagefind; });
       });
       engine.catch(function () { engine = null; });  // a failed load may be retried by the next query
