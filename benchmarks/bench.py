@@ -114,20 +114,22 @@ def measured(args: list[str], cwd: Path, log: list[str] | None = None) -> Measur
              "w = time.perf_counter() - t; u = resource.getrusage(resource.RUSAGE_CHILDREN); "
              "print(json.dumps([p.returncode, w, u.ru_maxrss, u.ru_utime + u.ru_stime, p.stderr]))")
     sampled = Path("/proc/self/smaps_rollup").exists()
-    with subprocess.Popen([PY, "-c", probe, *args], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as proc:
-        peak = 0
-        while sampled:
-            peak = max(peak, tree_memory(proc.pid))
-            try:
-                proc.wait(timeout=SAMPLE_S)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        out, err_out = proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"benchmark probe failed:\n{err_out[-3000:]}")
-    code, wall, rss, cpu, err = json.loads(out)
+    # The probe's output goes to files, not pipes: it may be larger than a pipe holds while we sample.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as fail:
+        with subprocess.Popen([PY, "-c", probe, *args], cwd=cwd, env=ENV, stdout=out, stderr=fail) as proc:
+            peak = 0
+            while sampled:
+                peak = max(peak, tree_memory(proc.pid))
+                try:
+                    proc.wait(timeout=SAMPLE_S)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        out.seek(0)
+        fail.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmark probe failed:\n{fail.read()[-3000:]}")
+        code, wall, rss, cpu, err = json.loads(out.read())
     if code != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{err[-3000:]}")
     if log is not None:
