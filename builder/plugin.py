@@ -45,7 +45,7 @@ from .escape import html_text
 from .model import Level
 from .orchestrate import EditionJob, Prepared, Running, finish, start
 from .pipeline import DEFAULT_SITE, Paths, Result, cache_line, run
-from .search import SHARD_BYTES, SearchIndexError, index_edition, index_language, search_page
+from .search import LOCK, SHARD_BYTES, SearchIndexError, index_edition, index_language, search_page
 
 # Archive problems are the content's, not the site's: logged outside the "mkdocs"
 # logger so that `mkdocs build --strict` judges the site, and `python -m builder
@@ -218,7 +218,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
                                     [e.prefix for e in self.editions.all], self.copies,
-                                    self.config.search_shard_kb * 1000)
+                                    self.config.search_shard_kb * 1000, self.paths.out.parent / LOCK)
             self.spent += indexed.prepared
             log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.shards} "
                      f"shard(s), {indexed.seconds:.2f} s "

@@ -31,15 +31,18 @@ this way as with the English tokenizer (benchmarks/searchcost.py).
 
 Why the index comes in shards: Pagefind holds everything it indexes in memory
 (about 28 bytes for each byte of the copies: 1.7 GB for one edition of 1,300
-long articles, and both editions index at once).  So the copies are cut, in
-page order, into shards of at most ``shard_bytes`` each, Pagefind indexes one
-shard at a time (the first into ``pagefind/``, the others into
-``pagefind/shard-N/``), and ``pagefind/shards.json`` lists the others, which
-the search box merges into one result list (Pagefind's ``mergeIndex``, which
-sorts the merged results by score, and runs every shard with the first
-one's WebAssembly).  Memory then grows with the shard, not with the book; a
-reader's first query costs each extra shard's entry and metadata files (a
-few KB) and the index chunks of its words there.
+long articles, and the editions build side by side).  So the copies are cut,
+in page order, into as few even shards of at most ``shard_bytes`` as that
+allows; Pagefind indexes one shard at a time (the first into ``pagefind/``,
+the others into ``pagefind/shard-N/``), and only one Pagefind runs at a time
+in the whole build (a lock file in the build folder).  ``pagefind/shards.json``
+lists the other shards, which the search box merges into one result list
+(Pagefind's ``mergeIndex``, which sorts the merged results by score and runs
+every shard with the first one's WebAssembly).  Memory then grows with the
+shard, not with the book.  Shards are not free for a reader: a query fetches
+the index chunks of its words in every shard (a rare word's chunk costs about
+the same in a small shard as in a large one), so there are as few as memory
+allows.
 
 Pure functions choose the pages and write the copies (tested without the
 binary); :func:`index_site` runs Pagefind.
@@ -53,14 +56,21 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: indexing runs are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/partials/search.html names it too
 SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
 SHARDS = "shards.json"  # in the first shard's bundle: the other shards' folders, relative to it
-SHARD_BYTES = 16_000_000  # of search copies per Pagefind run: about 450 MB of Pagefind's memory
+SHARD_BYTES = 36_000_000  # of search copies per Pagefind run: about 1 GB of Pagefind's memory
+LOCK = "pagefind.lock"  # in the project's build folder: held by whichever edition's Pagefind runs
 ARTICLE_CLASS = "md-content__inner"  # Material's article: no navigation, header or footer
 EXCLUDE_SELECTORS = (
     "[data-search-exclude]",  # the builder's marks: byline, parallel-text button, over-budget text
@@ -192,37 +202,79 @@ def shard_folder(shard: int) -> str:
     return f"shard-{shard + 1}/" if shard else ""
 
 
+def _copy_of(site_dir: Path, rel: str, language: str, made: Mapping[str, str | None]) -> bytes | None:
+    copy = made[rel] if rel in made else search_page(
+        (site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
+    return None if copy is None else copy.encode("utf-8", "surrogatepass")
+
+
+def cut(sizes: Sequence[int], shard_bytes: int) -> list[int]:
+    """Where shards start in a run of copies of ``sizes`` bytes: as few shards as ``shard_bytes`` allows, even.
+
+    Even, not filled one after another: the largest shard sets Pagefind's memory, and every
+    shard costs a reader's query its own index chunks.  A copy larger than ``shard_bytes`` is
+    a shard of its own.
+    """
+    total = sum(sizes)
+    even = total / max(1, -(-total // shard_bytes))  # what each of as few shards as allowed would hold
+    starts: list[int] = []
+    before = held = 0  # bytes before this copy; bytes in the current shard
+    for i, size in enumerate(sizes):
+        if not starts or (held and (held + size > shard_bytes or before >= even * len(starts))):
+            starts.append(i)
+            held = 0
+        held += size
+        before += size
+    return starts
+
+
 def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
                        made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> list[int]:
     """Write each page's search copy below ``dest/<shard>/`` at the same relative path; pages per shard.
 
-    Shards are filled in the order of ``pages``: a copy that would take its
-    shard past ``shard_bytes`` starts the next one (a single larger copy is a
-    shard of its own).  ``made`` holds copies already made from the pages as
-    they were written (by relative POSIX path); any other page is read back
-    from the site.
+    Shards are runs of ``pages`` in their order, cut by :func:`cut`.  ``made`` holds copies already
+    made from the pages as they were written (by relative POSIX path); any other page is read back
+    from the site.  The copies are made twice (sizes, then writing) rather than held: a language's
+    copies are as large as its text.
     """
     made = made or {}
-    counts: list[int] = []
-    filled = 0
-    for rel in pages:
-        key = rel.as_posix()
-        if key in made:
-            copy = made[key]
-        else:
-            copy = search_page((site_dir / rel).read_text(encoding="utf-8", errors="replace"), language)
-        if copy is None:
-            continue
-        data = copy.encode("utf-8")
-        if not counts or (filled and filled + len(data) > shard_bytes):
-            counts.append(0)
-            filled = 0
-        target = dest / str(len(counts) - 1) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        counts[-1] += 1
-        filled += len(data)
-    return counts
+    kept: list[tuple[str, int]] = []
+    for path in pages:
+        data = _copy_of(site_dir, path.as_posix(), language, made)
+        if data is not None:
+            kept.append((path.as_posix(), len(data)))
+    starts = cut([size for _, size in kept], shard_bytes)
+    for shard, (begin, end) in enumerate(zip(starts, [*starts[1:], len(kept)], strict=True)):
+        for rel, _ in kept[begin:end]:
+            data = _copy_of(site_dir, rel, language, made)
+            target = dest / str(shard) / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data or b"")
+    return [end - begin for begin, end in zip(starts, [*starts[1:], len(kept)], strict=True)]
+
+
+@contextmanager
+def one_at_a_time(lock: Path | None) -> Iterator[None]:
+    """Hold the file ``lock`` while Pagefind runs: editions built side by side index one shard at a time.
+
+    Pagefind's memory is the build's largest (the module's docstring); two at once would double it.
+    Without ``fcntl`` (not POSIX) or a lock file, runs are not serialised.
+    """
+    if lock is None or fcntl is None:
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
+                         0o644)
+    except OSError as err:
+        raise SearchIndexError(f"{lock}: cannot open the search index's lock file ({err}); "
+                               "remove it if it is a link") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def pagefind_args(source: Path, output: Path, language: str) -> list[str]:
@@ -259,13 +311,15 @@ def _remove_scratch(scratch: Path) -> None:
 
 
 def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None,
-               made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> Indexed:
+               made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
+               lock: Path | None = None) -> Indexed:
     """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
     prefixes that lie below this root; ``made`` the search copies made while
     the pages were written (:func:`write_search_pages`); ``shard_bytes`` the
-    copies' size per Pagefind run (the module's docstring says why).  Raises
+    copies' size per Pagefind run (the module's docstring says why); ``lock``
+    a file every edition's indexing holds while Pagefind runs.  Raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
     """
     start = time.perf_counter()
@@ -285,8 +339,9 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
         for shard in range(len(counts)):  # one at a time: Pagefind's memory is one shard's
             args = pagefind_args(scratch / str(shard), bundle / shard_folder(shard), language)
             try:
-                done = subprocess.run([str(program), *args],  # noqa: S603
-                                      capture_output=True, text=True, timeout=900, check=False)
+                with one_at_a_time(lock):
+                    done = subprocess.run([str(program), *args],  # noqa: S603
+                                          capture_output=True, text=True, timeout=900, check=False)
             except (OSError, subprocess.TimeoutExpired) as err:
                 raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
             output = done.stdout + done.stderr
@@ -304,6 +359,8 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
 
 
 def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str],
-                  made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> Indexed:
+                  made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
+                  lock: Path | None = None) -> Indexed:
     """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
-    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made, shard_bytes=shard_bytes)
+    return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made, shard_bytes=shard_bytes,
+                      lock=lock)

@@ -126,6 +126,14 @@ SEARCH_RESULTS = """() => [...document.querySelectorAll('.kb-search .md-search-r
 }))"""
 
 
+def no_results(lang: str) -> str:
+    """Material's own words for an empty result list, from the theme installed (they change between versions)."""
+    import material
+
+    words = (Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html")
+    return re.search(r'"search\.result\.none":\s*"([^"]*)"', words.read_text(encoding="utf-8")).group(1)
+
+
 def search(page: Any, query: str, none: str | None = None) -> list[dict]:
     """Type a query into the header's search box (Pagefind's, overrides/partials/search.html); its results.
 

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.browserutil import ARTIFACTS, Watch, _pages, build_and_serve, chromium, search
+from tests.browserutil import ARTIFACTS, Watch, _pages, build_and_serve, chromium, no_results, search
 from tests.conftest import FIXTURES
 from tests.siteutil import make_project
 
@@ -443,14 +443,6 @@ def test_hostile_page_shows_text_and_runs_nothing(browser: Any, site: tuple[str,
 
 
 @functools.cache
-def _no_results(lang: str) -> str:
-    """Material's own words for an empty result list, from the theme installed (they change between versions)."""
-    import material
-
-    words = (Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{lang}.html")
-    return re.search(r'"search\.result\.none":\s*"([^"]*)"', words.read_text(encoding="utf-8")).group(1)
-
-
 @pytest.mark.parametrize("edition", ["", "en/"])
 @pytest.mark.parametrize("query", ["<script>", "onerror", "javascript"])
 def test_searching_for_the_attack_shows_it_as_text(browser: Any, site: tuple[str, Path], edition: str,
@@ -460,7 +452,7 @@ def test_searching_for_the_attack_shows_it_as_text(browser: Any, site: tuple[str
     visit = Visit(browser, base)
     visit.page.goto(base + edition, wait_until="load")
     visit.watch.math()
-    results = search(visit.page, query, none=_no_results("en" if edition else "zh"))
+    results = search(visit.page, query, none=no_results("en" if edition else "zh"))
     items = [r["text"] for r in results]
     if query == "onerror" and not any("onerror" in item for item in items):
         visit.note(query, f"no result shows 'onerror' as text: {items}")

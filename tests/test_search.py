@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,11 +16,13 @@ from builder.search import (
     EXCLUDE_SELECTORS,
     SEPARATOR,
     SearchIndexError,
+    cut,
     edition_pages,
     find_pagefind,
     index_language,
     index_site,
     nested_prefixes,
+    one_at_a_time,
     pagefind_args,
     search_page,
     shard_folder,
@@ -140,18 +143,51 @@ def test_copies_made_while_building_are_used_and_the_rest_read(site: Path, tmp_p
     assert (copies / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8") == from_disk
 
 
-def test_copies_are_cut_into_shards_in_page_order(tmp_path: Path) -> None:
+def test_shards_are_as_few_and_as_even_as_their_size_allows() -> None:
+    assert cut([], 10) == [] and cut([5], 10) == [0]
+    assert cut([4] * 5, 20) == [0]  # all fits one
+    assert cut([3] * 23, 40) == [0, 12]  # 69 bytes in two shards of 36 and 33, not 39 and 30
+    assert cut([3] * 10, 10) == [0, 3, 6, 9]  # no shard past its size: four, not three
+    starts = cut([1, 1, 30, 1], 10)  # a larger copy is a shard of its own
+    assert starts[:3] == [0, 2, 3]
+    sizes = [1000 + (i * 7919) % 90_000 for i in range(1300)]
+    starts = cut(sizes, 36_000_000)
+    shards = [sum(sizes[a:b]) for a, b in zip(starts, [*starts[1:], len(sizes)], strict=True)]
+    assert len(shards) == 2 and max(shards) <= 36_000_000 and max(shards) - min(shards) < 100_000
+
+
+def test_copies_are_written_shard_by_shard_in_page_order(tmp_path: Path) -> None:
     copies = {f"{name}/index.html": search_page(page(f"<p>{text}</p>"), "zh")
               for name, text in [("a", "甲" * 10), ("b", "乙" * 10), ("c", "丙" * 400), ("d", "丁" * 10)]}
-    small = max(len(copies[f"{k}/index.html"].encode()) for k in "abd")
+    copies["e/index.html"] = None  # no article: no copy, in no shard
     pages = [Path(k) for k in copies]
-    # Two small copies fit a shard; the large one is a shard of its own; nothing is dropped or reordered.
-    counts = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * small + 1)
+    size = len(copies["a/index.html"].encode())
+    counts = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * size + 1)
     assert counts == [2, 1, 1]
     held = {str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.html")}
     assert held == {"0/a/index.html", "0/b/index.html", "1/c/index.html", "2/d/index.html"}
+    assert (tmp_path / "out" / "1" / "c" / "index.html").read_text(encoding="utf-8") == copies["c/index.html"]
     assert write_search_pages(tmp_path, pages, tmp_path / "one", "zh", copies) == [4]
     assert [shard_folder(k) for k in range(3)] == ["", "shard-2/", "shard-3/"]
+
+
+def test_one_pagefind_at_a_time(tmp_path: Path) -> None:
+    lock = tmp_path / "build" / search.LOCK
+    probe = ("import fcntl, os, sys\n"
+             "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+             "try:\n    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n    sys.exit(3)\n")
+    with one_at_a_time(lock):
+        assert subprocess.run([sys.executable, "-c", probe, str(lock)], check=False).returncode == 3  # held
+    assert subprocess.run([sys.executable, "-c", probe, str(lock)], check=False).returncode == 0  # released
+
+
+def test_a_linked_lock_file_is_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / search.LOCK).symlink_to(outside)
+    with pytest.raises(SearchIndexError, match="lock file"), one_at_a_time(tmp_path / "build" / search.LOCK):
+        pass
+    assert not outside.exists()
 
 
 def test_a_page_without_article_is_not_indexed() -> None:
