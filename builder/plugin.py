@@ -218,11 +218,15 @@ class BookPlugin(BasePlugin[BookConfig]):
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
                                     [e.prefix for e in self.editions.all], self.copies,
-                                    self.config.search_shard_kb * 1000, self.paths.out.parent / LOCK)
-            self.spent += indexed.prepared
+                                    self.config.search_shard_kb * 1000, self.paths.out.parent / LOCK, self.memo)
+            pruned = time.perf_counter()
+            if self.cache:
+                self.cache.prune("pagefind", self.memo.keys("pagefind"))
+            own = indexed.prepared + time.perf_counter() - pruned
+            self.spent += own
             log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.shards} "
-                     f"shard(s), {indexed.seconds:.2f} s "
-                     f"(the pages' search copies {self.copying + indexed.prepared:.2f} s)")
+                     f"shard(s) ({indexed.reused} kept from an earlier build), {indexed.seconds:.2f} s "
+                     f"(the builder's part, with the pages' search copies: {self.copying + own:.2f} s)")
         except SearchIndexError as err:
             unindexed = f"{self.edition.lang}: search index: {err}"
         log.info(f"{self.edition.lang}: builder work in this build {self.spent:.2f} s")

@@ -42,7 +42,9 @@ every shard with the first one's WebAssembly).  Memory then grows with the
 shard, not with the book.  Shards are not free for a reader: a query fetches
 the index chunks of its words in every shard (a rare word's chunk costs about
 the same in a small shard as in a large one), so there are as few as memory
-allows.
+allows.  A shard's bundle is kept in the build cache (:mod:`builder.cache`)
+under a digest of its pages' paths and copies and of Pagefind's binary and
+arguments: a rebuild runs Pagefind only for the shards whose pages changed.
 
 Pure functions choose the pages and write the copies (tested without the
 binary); :func:`index_site` runs Pagefind.
@@ -50,6 +52,8 @@ binary); :func:`index_site` runs Pagefind.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -60,11 +64,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
 except ImportError:  # not POSIX: indexing runs are not serialised
     fcntl = None  # type: ignore[assignment]
+
+from .cache import Memo, digest
 
 BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/partials/search.html names it too
 SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
@@ -102,8 +109,9 @@ class Indexed:
     pages: int  # pages Pagefind indexed (-1 when its output did not say)
     seconds: float
     output: str  # what Pagefind printed
-    prepared: float = 0.0  # seconds of the builder's own work: the pages' search copies
-    shards: int = 1  # Pagefind runs, each a bundle of its own
+    prepared: float = 0.0  # seconds of the builder's own work (all but Pagefind's runs): copies, cached bundles
+    shards: int = 1  # bundles, each a Pagefind run of its own
+    reused: int = 0  # bundles taken from the build cache instead of a run
 
 
 def index_language(tag: str) -> str:
@@ -228,14 +236,23 @@ def cut(sizes: Sequence[int], shard_bytes: int) -> list[int]:
     return starts
 
 
+@dataclass(frozen=True)
+class Shard:
+    """Pages Pagefind indexes in one run: their paths in the site (POSIX), and a digest of their copies."""
+
+    pages: tuple[str, ...]
+    digest: str = ""  # of every page's path and copy, when asked for (the build cache's key of its index)
+
+
 def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
-                       made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES) -> list[int]:
-    """Write each page's search copy below ``dest/<shard>/`` at the same relative path; pages per shard.
+                       made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
+                       keyed: bool = False) -> list[Shard]:
+    """Write each page's search copy below ``dest/<shard>/`` at the same relative path; the shards.
 
     Shards are runs of ``pages`` in their order, cut by :func:`cut`.  ``made`` holds copies already
     made from the pages as they were written (by relative POSIX path); any other page is read back
     from the site.  The copies are made twice (sizes, then writing) rather than held: a language's
-    copies are as large as its text.
+    copies are as large as its text.  ``keyed``: digest each shard's paths and copies.
     """
     made = made or {}
     kept: list[tuple[str, int]] = []
@@ -244,13 +261,58 @@ def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, langua
         if data is not None:
             kept.append((path.as_posix(), len(data)))
     starts = cut([size for _, size in kept], shard_bytes)
-    for shard, (begin, end) in enumerate(zip(starts, [*starts[1:], len(kept)], strict=True)):
+    shards = []
+    for number, (begin, end) in enumerate(zip(starts, [*starts[1:], len(kept)], strict=True)):
+        h = hashlib.sha256()
         for rel, _ in kept[begin:end]:
-            data = _copy_of(site_dir, rel, language, made)
-            target = dest / str(shard) / rel
+            data = _copy_of(site_dir, rel, language, made) or b""
+            target = dest / str(number) / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data or b"")
-    return [end - begin for begin, end in zip(starts, [*starts[1:], len(kept)], strict=True)]
+            target.write_bytes(data)
+            if keyed:
+                for part in (rel.encode("utf-8", "surrogatepass"), data):
+                    h.update(len(part).to_bytes(8, "little") + part)
+        shards.append(Shard(tuple(rel for rel, _ in kept[begin:end]), h.hexdigest() if keyed else ""))
+    return shards
+
+
+def _bundle_files(folder: Path) -> dict[str, bytes]:
+    """What Pagefind wrote below ``folder`` (links not followed), by POSIX path relative to it."""
+    out: dict[str, bytes] = {}
+    for here, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(here) / name
+            if not path.is_symlink():
+                out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return out
+
+
+_BUNDLE_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
+def _encode_bundle(files: dict[str, bytes]) -> dict[str, Any]:
+    return {"files": {rel: base64.b64encode(data).decode("ascii") for rel, data in files.items()}}
+
+
+def _decode_bundle(value: Any) -> dict[str, bytes] | None:
+    """A stored index bundle, or None when it is not one; a path that could leave the bundle makes it none."""
+    try:
+        files = {str(rel): base64.b64decode(data, validate=True) for rel, data in value["files"].items()}
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    if not files or not all(_BUNDLE_PATH.fullmatch(rel) for rel in files):
+        return None
+    return files
+
+
+def _program_version(program: Path) -> str:
+    """What identifies the Pagefind binary in a cache key: its path, size and modification time."""
+    try:
+        info = program.stat()
+    except OSError:
+        return str(program)
+    return f"{program}:{info.st_size}:{info.st_mtime_ns}"
 
 
 @contextmanager
@@ -312,55 +374,84 @@ def _remove_scratch(scratch: Path) -> None:
 
 def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None,
                made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
-               lock: Path | None = None) -> Indexed:
+               lock: Path | None = None, memo: Memo | None = None) -> Indexed:
     """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
     prefixes that lie below this root; ``made`` the search copies made while
     the pages were written (:func:`write_search_pages`); ``shard_bytes`` the
     copies' size per Pagefind run (the module's docstring says why); ``lock``
-    a file every edition's indexing holds while Pagefind runs.  Raises
+    a file every edition's indexing holds while Pagefind runs.  With a build
+    cache (``memo``), a shard whose pages and copies an earlier build indexed
+    with the same Pagefind takes that build's bundle instead of a run.  Raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
     """
     start = time.perf_counter()
+    memo = memo or Memo()
     program = binary or find_pagefind()
     language = index_language(tag)
     scratch = site_dir / SCRATCH
     bundle = site_dir / BUNDLE
     _remove_scratch(scratch)
     outputs: list[str] = []
+    running = 0.0  # seconds in Pagefind's runs; the rest is the builder's own work
+    taken = reused = 0  # pages and shards whose index came from the build cache
     try:
-        counts = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made,
-                                    shard_bytes)
-        prepared = time.perf_counter() - start
-        if not counts:
-            return Indexed(0, prepared, "no pages to index", prepared, 0)
+        shards = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made,
+                                    shard_bytes, keyed=memo.on)
+        if not shards:
+            seconds = time.perf_counter() - start
+            return Indexed(0, seconds, "no pages to index", seconds, 0)
         shutil.rmtree(bundle, ignore_errors=True)
-        for shard in range(len(counts)):  # one at a time: Pagefind's memory is one shard's
-            args = pagefind_args(scratch / str(shard), bundle / shard_folder(shard), language)
-            try:
-                with one_at_a_time(lock):
-                    done = subprocess.run([str(program), *args],  # noqa: S603
-                                          capture_output=True, text=True, timeout=900, check=False)
-            except (OSError, subprocess.TimeoutExpired) as err:
-                raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
-            output = done.stdout + done.stderr
-            if done.returncode != 0:
-                raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {site_dir} "
-                                       f"(shard {shard + 1} of {len(counts)}):\n{output[-3000:]}")
-            outputs.append(output)
-        (bundle / SHARDS).write_text(json.dumps([shard_folder(k) for k in range(1, len(counts))]) + "\n",
+        version = _program_version(program) if memo.on else ""
+        for number, shard in enumerate(shards):  # one at a time: Pagefind's memory is one shard's
+            folder = bundle / shard_folder(number)
+            args = pagefind_args(scratch / str(number), folder, language)
+
+            def run(args: list[str] = args, folder: Path = folder, number: int = number) -> dict[str, bytes]:
+                nonlocal running
+                began = time.perf_counter()
+                outputs.append(_run_pagefind(program, args, lock, f"{site_dir} (shard {number + 1} of {len(shards)})"))
+                running += time.perf_counter() - began
+                return _bundle_files(folder) if memo.on else {}
+
+            key = digest("pagefind", version, *pagefind_args(Path(), Path(), language), shard.digest) \
+                if memo.on else ""
+            files, hit = memo.through("pagefind", key, run, _encode_bundle, _decode_bundle)
+            memo.used("pagefind", key, hit=hit)
+            if hit:
+                for rel, data in files.items():
+                    (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / rel).write_bytes(data)
+                taken += len(shard.pages)
+                reused += 1
+        (bundle / SHARDS).write_text(json.dumps([shard_folder(k) for k in range(1, len(shards))]) + "\n",
                                      encoding="utf-8")
     finally:
         _remove_scratch(scratch)
     found = [re.search(r"Indexed (\d+) pages?", out) for out in outputs]
-    pages = sum(int(f.group(1)) for f in found if f) if all(found) else -1
-    return Indexed(pages, time.perf_counter() - start, "\n".join(outputs), prepared, len(counts))
+    pages = taken + sum(int(f.group(1)) for f in found if f) if all(found) else -1
+    seconds = time.perf_counter() - start
+    return Indexed(pages, seconds, "\n".join(outputs), seconds - running, len(shards), reused)
+
+
+def _run_pagefind(program: Path, args: list[str], lock: Path | None, what: str) -> str:
+    """Run Pagefind holding ``lock``; what it printed, or :class:`SearchIndexError`."""
+    try:
+        with one_at_a_time(lock):
+            done = subprocess.run([str(program), *args],  # noqa: S603
+                                  capture_output=True, text=True, timeout=900, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise SearchIndexError(f"pagefind ({program}) could not run: {err}; {INSTALL}") from None
+    output = done.stdout + done.stderr
+    if done.returncode != 0:
+        raise SearchIndexError(f"pagefind failed (exit {done.returncode}) indexing {what}:\n{output[-3000:]}")
+    return output
 
 
 def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str],
                   made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
-                  lock: Path | None = None) -> Indexed:
+                  lock: Path | None = None, memo: Memo | None = None) -> Indexed:
     """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
     return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made, shard_bytes=shard_bytes,
-                      lock=lock)
+                      lock=lock, memo=memo)

@@ -129,3 +129,6 @@ def test_a_rebuild_takes_its_work_from_the_build_cache(tmp_path: Path):
     for edition in ("", "en/"):
         made = [pagefind_fragments(tmp_path / site / edition / "pagefind") for site in ("site1", "site2")]
         assert made[0] == made[1] and made[0]
+    for lang in ("zh", "en"):  # the search index too: Pagefind does not run again
+        assert re.search(rf"{lang}: search index of \d+ pages in 1 shard\(s\) \(0 kept", first.stderr), first.stderr
+        assert re.search(rf"{lang}: search index of \d+ pages in 1 shard\(s\) \(1 kept", second.stderr), second.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder import search
+from builder.cache import Cache, Memo
 from builder.search import (
     EXCLUDE_SELECTORS,
     SEPARATOR,
@@ -132,10 +133,62 @@ def test_ideographs_become_words_and_nothing_else_changes() -> None:
     assert f">变{ZW}分 推{ZW}断 variational inference<" in copy and 'title="标题"' in copy
 
 
+def _pagefind_or_skip() -> Path:
+    try:
+        return find_pagefind()
+    except SearchIndexError as err:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(err))
+        pytest.skip(str(err))
+
+
+def _logging_pagefind(tmp_path: Path, real: Path) -> tuple[Path, Path]:
+    """A Pagefind that writes each run's --site to a log, then runs the real one."""
+    log = tmp_path / "runs.log"
+    wrapper = tmp_path / "pagefind-logged"
+    wrapper.write_text(f'#!/bin/sh\nfor a; do [ "$prev" = --site ] && echo "$a" >> "{log}"; prev=$a; done\n'
+                       f'exec "{real}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper, log
+
+
+def _bundle(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_takes_unchanged_shards_from_the_build_cache(site: Path, tmp_path: Path) -> None:
+    binary, log = _logging_pagefind(tmp_path, _pagefind_or_skip())
+    memo = Memo(Cache(tmp_path / "cache"))
+    first = index_site(site, "zh-CN", ["en/"], binary=binary, shard_bytes=1, memo=memo)
+    assert (first.shards, first.reused, first.pages) == (3, 0, 3) and len(log.read_text().split()) == 3
+    before = _bundle(site / "pagefind")
+    again = index_site(site, "zh-CN", ["en/"], binary=binary, shard_bytes=1, memo=Memo(Cache(tmp_path / "cache")))
+    assert (again.shards, again.reused, again.pages) == (3, 3, 3) and len(log.read_text().split()) == 3  # no run
+    assert _bundle(site / "pagefind") == before
+    chapter = site / "diffusion" / "9152" / "index.html"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("正文结束", "正文改过"), encoding="utf-8")
+    edited = index_site(site, "zh-CN", ["en/"], binary=binary, shard_bytes=1, memo=Memo(Cache(tmp_path / "cache")))
+    assert edited.reused == 2 and len(log.read_text().split()) == 4  # only the edited page's shard ran again
+    contents = [f["content"].replace(ZW, "") for f in pagefind_fragments(site / "pagefind" / "shard-2")]
+    assert any("正文改过" in c for c in contents)
+
+
+def test_a_stored_bundle_that_could_leave_its_folder_is_a_miss(site: Path, tmp_path: Path) -> None:
+    binary, log = _logging_pagefind(tmp_path, _pagefind_or_skip())
+    cache = Cache(tmp_path / "cache")
+    index_site(site, "zh-CN", ["en/"], binary=binary, memo=Memo(cache))
+    stored = list((tmp_path / "cache" / "pagefind").rglob("*.json"))
+    assert len(stored) == 1
+    stored[0].write_text(json.dumps({"files": {"../../escaped.txt": "eA=="}}), encoding="utf-8")
+    again = index_site(site, "zh-CN", ["en/"], binary=binary, memo=Memo(cache))
+    assert again.reused == 0 and len(log.read_text().split()) == 2  # Pagefind ran again
+    assert not list(tmp_path.rglob("escaped.txt")) and (site / "pagefind" / "pagefind-entry.json").is_file()
+
+
 def test_copies_made_while_building_are_used_and_the_rest_read(site: Path, tmp_path: Path) -> None:
     pages = list(edition_pages(site, ["en/"]))
     made = {"index.html": search_page(page("<p>内存里的副本</p>"), "zh"), "diffusion/index.html": None}
-    assert write_search_pages(site, pages, tmp_path / "copies", "zh", made) == [2]  # None: no article
+    assert [len(s.pages) for s in write_search_pages(site, pages, tmp_path / "copies", "zh", made)] == [2]
     copies = tmp_path / "copies" / "0"
     assert "内存" in (copies / "index.html").read_text(encoding="utf-8").replace(ZW, "")
     assert not (copies / "diffusion" / "index.html").exists()
@@ -162,12 +215,13 @@ def test_copies_are_written_shard_by_shard_in_page_order(tmp_path: Path) -> None
     copies["e/index.html"] = None  # no article: no copy, in no shard
     pages = [Path(k) for k in copies]
     size = len(copies["a/index.html"].encode())
-    counts = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * size + 1)
-    assert counts == [2, 1, 1]
+    shards = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * size + 1, keyed=True)
+    assert [s.pages for s in shards] == [("a/index.html", "b/index.html"), ("c/index.html",), ("d/index.html",)]
+    assert len({s.digest for s in shards}) == 3
     held = {str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.html")}
     assert held == {"0/a/index.html", "0/b/index.html", "1/c/index.html", "2/d/index.html"}
     assert (tmp_path / "out" / "1" / "c" / "index.html").read_text(encoding="utf-8") == copies["c/index.html"]
-    assert write_search_pages(tmp_path, pages, tmp_path / "one", "zh", copies) == [4]
+    assert [len(s.pages) for s in write_search_pages(tmp_path, pages, tmp_path / "one", "zh", copies)] == [4]
     assert [shard_folder(k) for k in range(3)] == ["", "shard-2/", "shard-3/"]
 
 
