@@ -306,12 +306,7 @@ def test_a_binary_that_cannot_run_is_an_error_and_leaves_no_scratch(site: Path) 
 
 
 def test_pagefind_indexes_each_edition_apart(site: Path) -> None:
-    try:
-        find_pagefind()
-    except SearchIndexError as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(err))
-        pytest.skip(str(err))
+    _pagefind_or_skip()
     zh = index_site(site, "zh-CN", ["en/"])
     en = index_site(site / "en", "en", [])
     assert (zh.pages, en.pages) == (3, 2)
@@ -331,12 +326,7 @@ def test_pagefind_indexes_each_edition_apart(site: Path) -> None:
 
 
 def test_pagefind_indexes_shards_one_bundle_each(site: Path) -> None:
-    try:
-        find_pagefind()
-    except SearchIndexError as err:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(err))
-        pytest.skip(str(err))
+    _pagefind_or_skip()
     zh = index_site(site, "zh-CN", ["en/"], shard_bytes=1)  # every page a shard of its own
     assert (zh.pages, zh.shards) == (3, 3)
     bundle = site / "pagefind"
