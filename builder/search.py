@@ -238,42 +238,42 @@ def cut(sizes: Sequence[int], shard_bytes: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Shard:
-    """Pages Pagefind indexes in one run: their paths in the site (POSIX), and a digest of their copies."""
+    """Pages Pagefind indexes in one run: their paths in the site (POSIX) and, when asked for, their copies' digests."""
 
     pages: tuple[str, ...]
-    digest: str = ""  # of every page's path and copy, when asked for (the build cache's key of its index)
+    copies: tuple[str, ...] = ()  # SHA-256 of each page's copy: with the paths, the build cache's key of the index
 
 
-def write_search_pages(site_dir: Path, pages: Iterable[Path], dest: Path, language: str,
-                       made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
-                       keyed: bool = False) -> list[Shard]:
-    """Write each page's search copy below ``dest/<shard>/`` at the same relative path; the shards.
+def plan_shards(site_dir: Path, pages: Iterable[Path], language: str, made: Mapping[str, str | None] | None = None,
+                shard_bytes: int = SHARD_BYTES, keyed: bool = False) -> list[Shard]:
+    """The pages that have a search copy, in the order of ``pages``, cut into shards by :func:`cut`.
 
-    Shards are runs of ``pages`` in their order, cut by :func:`cut`.  ``made`` holds copies already
-    made from the pages as they were written (by relative POSIX path); any other page is read back
-    from the site.  The copies are made twice (sizes, then writing) rather than held: a language's
-    copies are as large as its text.  ``keyed``: digest each shard's paths and copies.
+    ``made`` holds copies already made from the pages as they were written (by relative POSIX
+    path); any other page is read back from the site.  ``keyed``: digest each copy too.  The
+    copies are not kept (a language's copies are as large as its text): :func:`write_shard`
+    makes them again for a shard that Pagefind must index.
     """
     made = made or {}
-    kept: list[tuple[str, int]] = []
+    kept: list[tuple[str, int, str]] = []
     for path in pages:
         data = _copy_of(site_dir, path.as_posix(), language, made)
         if data is not None:
-            kept.append((path.as_posix(), len(data)))
-    starts = cut([size for _, size in kept], shard_bytes)
-    shards = []
-    for number, (begin, end) in enumerate(zip(starts, [*starts[1:], len(kept)], strict=True)):
-        h = hashlib.sha256()
-        for rel, _ in kept[begin:end]:
-            data = _copy_of(site_dir, rel, language, made) or b""
-            target = dest / str(number) / rel
+            kept.append((path.as_posix(), len(data), hashlib.sha256(data).hexdigest() if keyed else ""))
+    starts = cut([size for _, size, _ in kept], shard_bytes)
+    runs = [kept[begin:end] for begin, end in zip(starts, [*starts[1:], len(kept)], strict=True)]
+    return [Shard(tuple(rel for rel, _, _ in run), tuple(sha for _, _, sha in run) if keyed else ()) for run in runs]
+
+
+def write_shard(site_dir: Path, shard: Shard, dest: Path, language: str,
+                made: Mapping[str, str | None] | None = None) -> None:
+    """Write the search copy of each page of ``shard`` below ``dest`` at its path in the site."""
+    made = made or {}
+    for rel in shard.pages:
+        data = _copy_of(site_dir, rel, language, made)
+        if data is not None:
+            target = dest / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            if keyed:
-                for part in (rel.encode("utf-8", "surrogatepass"), data):
-                    h.update(len(part).to_bytes(8, "little") + part)
-        shards.append(Shard(tuple(rel for rel, _ in kept[begin:end]), h.hexdigest() if keyed else ""))
-    return shards
 
 
 def _bundle_files(folder: Path) -> dict[str, bytes]:
@@ -379,7 +379,7 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
     prefixes that lie below this root; ``made`` the search copies made while
-    the pages were written (:func:`write_search_pages`); ``shard_bytes`` the
+    the pages were written (:func:`plan_shards`); ``shard_bytes`` the
     copies' size per Pagefind run (the module's docstring says why); ``lock``
     a file every edition's indexing holds while Pagefind runs.  With a build
     cache (``memo``), a shard whose pages and copies an earlier build indexed
@@ -397,8 +397,8 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     running = 0.0  # seconds in Pagefind's runs; the rest is the builder's own work
     taken = reused = 0  # pages and shards whose index came from the build cache
     try:
-        shards = write_search_pages(site_dir, list(edition_pages(site_dir, others)), scratch, language, made,
-                                    shard_bytes, keyed=memo.on)
+        shards = plan_shards(site_dir, list(edition_pages(site_dir, others)), language, made, shard_bytes,
+                             keyed=memo.on)
         if not shards:
             seconds = time.perf_counter() - start
             return Indexed(0, seconds, "no pages to index", seconds, 0)
@@ -408,15 +408,17 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
             folder = bundle / shard_folder(number)
             args = pagefind_args(scratch / str(number), folder, language)
 
-            def run(args: list[str] = args, folder: Path = folder, number: int = number) -> dict[str, bytes]:
+            def run(args: list[str] = args, folder: Path = folder, number: int = number,
+                    shard: Shard = shard) -> dict[str, bytes]:
                 nonlocal running
+                write_shard(site_dir, shard, scratch / str(number), language, made)
                 began = time.perf_counter()
                 outputs.append(_run_pagefind(program, args, lock, f"{site_dir} (shard {number + 1} of {len(shards)})"))
                 running += time.perf_counter() - began
                 return _bundle_files(folder) if memo.on else {}
 
-            key = digest("pagefind", version, *pagefind_args(Path(), Path(), language), shard.digest) \
-                if memo.on else ""
+            key = digest("pagefind", version, *pagefind_args(Path(), Path(), language), str(len(shard.pages)),
+                         *shard.pages, *shard.copies) if memo.on else ""
             files, hit = memo.through("pagefind", key, run, _encode_bundle, _decode_bundle)
             memo.used("pagefind", key, hit=hit)
             if hit:

@@ -25,11 +25,12 @@ from builder.search import (
     nested_prefixes,
     one_at_a_time,
     pagefind_args,
+    plan_shards,
     search_page,
     shard_folder,
     split_ideographs,
     strip_excluded,
-    write_search_pages,
+    write_shard,
 )
 from tests.siteutil import pagefind_fragments
 
@@ -188,7 +189,9 @@ def test_a_stored_bundle_that_could_leave_its_folder_is_a_miss(site: Path, tmp_p
 def test_copies_made_while_building_are_used_and_the_rest_read(site: Path, tmp_path: Path) -> None:
     pages = list(edition_pages(site, ["en/"]))
     made = {"index.html": search_page(page("<p>内存里的副本</p>"), "zh"), "diffusion/index.html": None}
-    assert [len(s.pages) for s in write_search_pages(site, pages, tmp_path / "copies", "zh", made)] == [2]
+    shards = plan_shards(site, pages, "zh", made)
+    assert [len(s.pages) for s in shards] == [2]  # None: no article
+    write_shard(site, shards[0], tmp_path / "copies" / "0", "zh", made)
     copies = tmp_path / "copies" / "0"
     assert "内存" in (copies / "index.html").read_text(encoding="utf-8").replace(ZW, "")
     assert not (copies / "diffusion" / "index.html").exists()
@@ -215,13 +218,15 @@ def test_copies_are_written_shard_by_shard_in_page_order(tmp_path: Path) -> None
     copies["e/index.html"] = None  # no article: no copy, in no shard
     pages = [Path(k) for k in copies]
     size = len(copies["a/index.html"].encode())
-    shards = write_search_pages(tmp_path, pages, tmp_path / "out", "zh", copies, shard_bytes=2 * size + 1, keyed=True)
+    shards = plan_shards(tmp_path, pages, "zh", copies, shard_bytes=2 * size + 1, keyed=True)
     assert [s.pages for s in shards] == [("a/index.html", "b/index.html"), ("c/index.html",), ("d/index.html",)]
-    assert len({s.digest for s in shards}) == 3
+    assert len({sha for s in shards for sha in s.copies}) == 4  # one digest per copy
+    for number, shard in enumerate(shards):
+        write_shard(tmp_path, shard, tmp_path / "out" / str(number), "zh", copies)
     held = {str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.html")}
     assert held == {"0/a/index.html", "0/b/index.html", "1/c/index.html", "2/d/index.html"}
     assert (tmp_path / "out" / "1" / "c" / "index.html").read_text(encoding="utf-8") == copies["c/index.html"]
-    assert [len(s.pages) for s in write_search_pages(tmp_path, pages, tmp_path / "one", "zh", copies)] == [4]
+    assert [len(s.pages) for s in plan_shards(tmp_path, pages, "zh", copies)] == [4]
     assert [shard_folder(k) for k in range(3)] == ["", "shard-2/", "shard-3/"]
 
 
