@@ -208,10 +208,6 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_post_build(self, *, config: Any) -> None:
         assert self.edition is not None and self.editions is not None
         unindexed = ""
-        if self.cache:
-            start_time = time.perf_counter()
-            self.cache.prune("search", self.memo.keys("search"))
-            self.copying += time.perf_counter() - start_time
         self.spent += self.copying
         try:  # this edition's pages only: the other editions build below it meanwhile, and index themselves
             # Every edition is indexed in the original's language: where a unit is not translated the page
@@ -220,8 +216,8 @@ class BookPlugin(BasePlugin[BookConfig]):
                                     [e.prefix for e in self.editions.all], self.copies,
                                     self.config.search_shard_kb * 1000, self.paths.out.parent / LOCK, self.memo)
             pruned = time.perf_counter()
-            if self.cache:
-                self.cache.prune("pagefind", self.memo.keys("pagefind"))
+            for kind in ("search", "pagefind") if self.cache else ():
+                self.cache.prune(kind, self.memo.keys(kind))
             own = indexed.prepared + time.perf_counter() - pruned
             self.spent += own
             log.info(f"{self.edition.lang}: search index of {indexed.pages} pages in {indexed.shards} "

@@ -75,7 +75,7 @@ from .cache import Memo, digest
 
 BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/partials/search.html names it too
 SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
-SHARDS = "shards.json"  # in the first shard's bundle: the other shards' folders, relative to it
+SHARDS = "shards.json"  # in the first shard's bundle: the other shards' folders; search.js reads it
 SHARD_BYTES = 36_000_000  # of search copies per Pagefind run: about 1 GB of Pagefind's memory
 LOCK = "pagefind.lock"  # in the project's build folder: held by whichever edition's Pagefind runs
 ARTICLE_CLASS = "md-content__inner"  # Material's article: no navigation, header or footer
