@@ -23,12 +23,25 @@ shapes come from a hostile review of the reader and the formula tokenizer:
 Sizes at scale 1 are chosen so that the whole row runs in a few seconds; each
 line stays under the reader's line cap at scale 4 except in ``huge-paragraph``,
 whose point is the cap.
+
+Some inputs never pass through a dump: the search copy is made from a built
+page, and placement is handed posts and rules that a page or the editorial
+data could give but a reader would cut short.  :data:`STAGES` times such a
+stage on its own (``copy-*``: :func:`builder.search.search_page` on lines
+that once cost it quadratic time; ``place-*``: :func:`builder.place.place` on
+absurd titles, tags and rules), so that the unit tests need assert only what
+those inputs give, never how long they take.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+
+from builder.model import PartialDate, Post, Source
+from builder.overlay import Overlay, PartRule
+from builder.place import place
+from builder.search import search_page
 
 HEAD = "1 Jan\n\n一篇敌意的文章\n\n"
 
@@ -103,3 +116,65 @@ def write_shape(folder: Path, shape: str, scale: int) -> Path:
     path = folder / f"{shape}.txt"
     path.write_text(SHAPES[shape](scale), encoding="utf-8")
     return path
+
+
+def _article(body: str) -> str:
+    return f'<html><body><article class="md-content__inner md-typeset">{body}</article></body></html>'
+
+
+def _copy(body: str) -> Callable[[], object]:
+    page = _article(body)
+    return lambda: search_page(page, "zh")
+
+
+def _post(n: int, title: str, tags: tuple[str, ...] = (), category: str | None = None) -> Post:
+    return Post(key=f"k{n:05d}", title=title, title_source="archive", date=PartialDate(1, 1, 2020), author="苏剑林",
+                blocks=(), truncated=False, sources=(Source("hostile.md", n),), category=category, tags=tags)
+
+
+def _rule(key: str, line: int, keywords: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+          fallback: bool = False) -> PartRule:
+    return PartRule(key=key, title=key, title_en=key, description="", series=(), keywords=keywords, tags=tags,
+                    fallback=fallback, source=Source("editorial/book.yml", line))
+
+
+def _place(posts: list[Post], rules: list[PartRule]) -> Callable[[], object]:
+    overlay = Overlay(parts=rules)
+    return lambda: place(posts, overlay)
+
+
+def place_long_titles(scale: int) -> Callable[[], object]:
+    n = 25_000 * scale
+    titles = ["a" + " " * n + "b（一）", "（" * n, "漫谈" + "（一" * (n // 2), "1" * n + "：2.", "x" * n + "（上）",
+              ":" + " " * n + "1."]
+    keywords = (*(f"词{i}" for i in range(1000)), "b（一）")
+    return _place([_post(i, t) for i, t in enumerate(titles, 1)],
+                  [_rule("a", 2, keywords=keywords), _rule("rest", 3, fallback=True)])
+
+
+def place_absurd_tags(scale: int) -> Callable[[], object]:
+    n = 25_000 * scale
+    posts = [_post(1, "一篇", tags=(*(f"t{i}" for i in range(n)), "VAE")),
+             _post(2, "两篇", tags=("标" * n, " " * n), category="信" * n)]
+    return _place(posts, [_rule("by-tag", 2, tags=("vae",)), _rule("rest", 3, fallback=True)])
+
+
+def place_many_rules(scale: int) -> Callable[[], object]:
+    rules = [_rule(f"p{i}", i + 2, keywords=tuple(f"关键词{i}-{j}" for j in range(250)),
+                   tags=tuple(f"标签{i}-{j}" for j in range(250))) for i in range(50 * scale)]
+    posts = [_post(n, f"第{n}篇：谈谈关键词{n % 250}-{n % 1000}与其他",
+                   tags=tuple(f"标签{n % 300}-{k}" for k in range(20))) for n in range(325 * scale)]
+    return _place(posts, [*rules, _rule("rest", 100_000, fallback=True)])
+
+
+STAGES: dict[str, Callable[[int], Callable[[], object]]] = {
+    "copy-brackets": lambda scale: _copy("<" * (25_000 * scale)),
+    "copy-unended-tag": lambda scale: _copy("<p " + "a" * (25_000 * scale)),
+    "copy-unclosed-nesting": lambda scale: _copy('<div class="kb-alt">' + "<div>" * (12_500 * scale)),
+    "copy-ideographs": lambda scale: _copy("<p>" + "判别器" * (10_000 * scale) + "</p>"),
+    "copy-many-elements": lambda scale: _copy(("<span>x</span>" + '<span class="arithmatex">\\(t\\)</span>')
+                                              * (2_500 * scale)),
+    "place-long-titles": place_long_titles,
+    "place-absurd-tags": place_absurd_tags,
+    "place-many-rules": place_many_rules,
+}

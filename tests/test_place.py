@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import random
-import time
 from collections import Counter
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -310,42 +309,39 @@ def test_a_long_digit_run_as_post_id_is_ordered_without_int():
     assert _order(posts) == ["k0003", "k0002", "k0001"]
 
 
-def test_long_titles_cost_linear_time():
-    """A 100,000-character title (spaces, brackets, digits) is read for series, halves and keywords quickly."""
+def test_long_titles_are_placed():
+    """A 100,000-character title (spaces, brackets, digits) is read for series, halves and keywords.
+
+    (How the cost grows with such titles is measured by the benchmark's hostile row: ``place-*``.)
+    """
     titles = ["a" + " " * 100_000 + "b（一）", "（" * 100_000, "漫谈" + "（一" * 50_000, "1" * 100_000 + "：2.",
               "x" * 100_000 + "（上）", ":" + " " * 100_000 + "1."]
     posts = [_page(i, t) for i, t in enumerate(titles, 1)]
     overlay = Overlay(parts=[_rule("a", 2, keywords=[f"词{i}" for i in range(1000)] + ["b（一）"]),
                              _rule("rest", 3, fallback=True)])
-    started = time.perf_counter()
-    for title in titles:
-        series_of_title(title)
-        sub_part_of_title(title)
+    assert [series_of_title(t) for t in titles] == [None] * len(titles)  # no series name in the first characters
+    assert [sub_part_of_title(t) for t in titles] == [None, None, None, None, 1, None]  # "（上）" at the end
     book, _ = place(posts, overlay)
-    assert time.perf_counter() - started < 2.0
-    assert sum(len(p.chapters) for p in book.parts) == len(titles)
+    # Keywords are looked for in the first KEYWORD_SPAN characters only: "b（一）" lies far beyond them.
+    assert {c.post.key: p.key for p in book.parts for c in p.chapters} == {f"k{i:04d}": "rest" for i in range(1, 7)}
 
 
-def test_absurd_tags_and_categories_on_a_page_cost_linear_time():
+def test_absurd_tags_and_categories_on_a_page_are_placed():
     posts = [_page(1, "一篇", tags=tuple(f"t{i}" for i in range(100_000)) + ("VAE",)),
              _page(2, "两篇", tags=("标" * 100_000, " " * 100_000), category="信" * 100_000),
              _page(3, "三篇", category="  信息时代\u3000")]
-    started = time.perf_counter()
     book, _ = place(posts, STEPS)
-    assert time.perf_counter() - started < 2.0
     assert {c.post.key: p.key for p in book.parts for c in p.chapters} == {
         "k0001": "by-tag", "k0002": "rest", "k0003": "by-category"}  # NFKC makes U+3000 a space
 
 
-def test_two_hundred_parts_of_a_thousand_keywords_and_tags_cost_little_per_post():
+def test_two_hundred_parts_of_a_thousand_keywords_and_tags():
     parts = [_rule(f"p{i}", i + 2, keywords=[f"关键词{i}-{j}" for j in range(1000)],
                    tags=[f"标签{i}-{j}" for j in range(1000)]) for i in range(200)]
     overlay = Overlay(parts=[*parts, _rule("rest", 300, fallback=True)])
     posts = [_page(n, f"第{n}篇：谈谈关键词{n % 250}-{n % 1000}与其他",
                    tags=tuple(f"标签{n % 300}-{k}" for k in range(20))) for n in range(1300)]
-    started = time.perf_counter()
     book, _ = place(posts, overlay)
-    assert time.perf_counter() - started < 10.0
     placed = {c.post.key: p.key for p in book.parts for c in p.chapters}
     assert (placed["k0007"], placed["k1220"], placed["k0200"]) == ("p7", "p20", "rest")  # keyword, tag, neither
 

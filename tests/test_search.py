@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -262,18 +261,22 @@ def test_excluded_elements_end_where_they_balance() -> None:
     assert strip_excluded('<p>a</p><div class="kb-alt"><p>never closed') == "<p>a</p>"  # leaves out more, not less
 
 
-def test_long_lines_cost_linear_time() -> None:
-    cases = [
-        "<" * 100_000,
-        "<p " + "a" * 100_000,
-        '<div class="kb-alt">' + "<div>" * 50_000,
-        "<p>" + "判别器" * 40_000 + "</p>",
-        "<span>x</span>" * 10_000,
-    ]
-    for body in cases:
-        start = time.perf_counter()
-        search_page(page(body), "zh")
-        assert time.perf_counter() - start < 5, body[:40]
+def test_hostile_lines_keep_their_text() -> None:
+    """Stray brackets, a tag that never ends, thousands of unclosed or tiny elements, one long run of ideographs.
+
+    (How their cost grows is measured by the benchmark's hostile row: benchmarks/hostile.py, ``copy-*``.)
+    """
+    stray = search_page(page("<" * 100_000), "zh")
+    assert stray is not None and "<" * 100_000 in stray
+    unended = search_page(page("<p " + "a" * 100_000), "zh")
+    assert unended is not None and "<p " + "a" * 100_000 in unended
+    nested = search_page(page('<p>前</p><div class="kb-alt">' + "<div>" * 50_000), "zh")
+    assert nested is not None and "kb-alt" not in nested and "<div>" not in nested and "<p>前</p>" in nested
+    ideographs = search_page(page("<p>" + "判别器" * 40_000 + "</p>"), "zh")
+    assert ideographs is not None and ideographs.count(ZW) == 3 * 40_000 - 1
+    assert f">判{ZW}别{ZW}器{ZW}判" in ideographs
+    spans = search_page(page("<span>x</span>" * 10_000 + '<span class="arithmatex">\\(t\\)</span>' * 10_000), "zh")
+    assert spans is not None and spans.count("<span>x</span>") == 10_000 and "arithmatex" not in spans
 
 
 def test_pagefind_command() -> None:
