@@ -342,6 +342,8 @@ def test_pagefind_indexes_shards_one_bundle_each(site: Path) -> None:
     urls = [[f["url"] for f in pagefind_fragments(bundle / folder)] for folder in ("", "shard-2", "shard-3")]
     assert urls == [["/diffusion/"], ["/diffusion/9152/"], ["/"]]  # page order; each page in one bundle
     assert all(list((bundle / folder).glob("pagefind.zh_*.pf_meta")) for folder in ("", "shard-2", "shard-3"))
+    assert all((bundle / folder / "pagefind.js").is_file() for folder in ("", "shard-2", "shard-3"))
+    assert not [p.name for p in bundle.rglob("*") if p.name in search.UNUSED]  # no bundle keeps Pagefind's own UI
     again = index_site(site, "zh-CN", ["en/"])  # one shard: the old shards' folders go
     assert again.shards == 1 and not (bundle / "shard-2").exists()
     assert json.loads((bundle / search.SHARDS).read_text(encoding="utf-8")) == []
