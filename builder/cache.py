@@ -173,6 +173,14 @@ class Cache:
                     os.unlink(temporary)
         return written
 
+    def unstored(self, kind: str, keys: Iterable[str]) -> int:
+        """How many of ``keys`` have no stored result.
+
+        A forked worker that cannot write (a full disk, a read-only folder) turns the cache off in its
+        own copy of this object only; the run asks afterwards what its workers failed to keep.
+        """
+        return sum(1 for key in keys if not os.path.isfile(os.path.join(self._folder(kind, key), key + ".json")))
+
     def prune(self, kind: str, used: set[str]) -> int:
         """Mark the results of ``kind`` in ``used`` as used now; remove the others no run used for ``KEEP_FOR``.
 

@@ -152,6 +152,10 @@ def run(paths: Paths, *, editions: Editions | None = None, languages: tuple[str,
         if set(languages) == set(editions.langs()):  # a whole run: what it did not use is outdated
             for kind in CACHED_KINDS:
                 store.prune(kind, memo.keys(kind))
+        lost = 0 if store.refused else sum(store.unstored(kind, memo.made.get(kind, ())) for kind in CACHED_KINDS)
+        if lost:
+            store.refused = (f"{lost} result(s) made in worker processes could not be stored in {paths.cache} "
+                             "(is the disk full, or the folder not writable?): the next build makes them again")
         if store.refused:
             problems.append(Problem(Source(str(paths.cache), 1), "cache-off", store.refused, Level.INFO))
     stage("done")

@@ -88,6 +88,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.pages: Prepared | None = None
         self.cache: Cache | None = None
         self.memo = Memo()
+        self.cache_note = ""  # why the cache was off as the build began
         self.copies: dict[str, str | None] = {}  # page's path in the site → its search copy
         self.copying = 0.0  # seconds spent making the copies
         self.spent = 0.0
@@ -131,6 +132,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         assert self.editions is not None and self.edition is not None
         self.jobs, self.running, self.copies, self.copying = [], [], {}, 0.0
         self.memo = Memo(self.cache)
+        self.cache_note = self.cache.refused if self.cache else ""  # the pipeline's run reports this one
         if self.prepared is not None:
             self.pages = self.prepared
             log.info(f"{self.pages.lang}: {len(self.pages.files)} pages from the original edition's pipeline run")
@@ -225,6 +227,8 @@ class BookPlugin(BasePlugin[BookConfig]):
                      f"(the builder's part, with the pages' search copies: {self.copying + own:.2f} s)")
         except SearchIndexError as err:
             unindexed = f"{self.edition.lang}: search index: {err}"
+        if self.cache is not None and self.cache.refused != self.cache_note:  # the copies or the index were not kept
+            log.warning(f"{self.edition.lang}: build cache: {self.cache.refused}")
         log.info(f"{self.edition.lang}: builder work in this build {self.spent:.2f} s")
         failed = [r.job for r in self.running if finish(r) != 0]
         self.running = []

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from builder import cache, read
+from builder import cache, parallel, read
 from builder.model import Aligned, Block, Chapter, ChapterText
 from builder.pipeline import Paths, Result, run
 from builder.render import pages
@@ -126,6 +129,31 @@ def test_workers_store_what_they_make(project: Path, monkeypatch: pytest.MonkeyP
     again = run(paths, write_files=False, cache=True)
     assert again.cached["chapter"] == len(first.book.chapters())
     assert book(again) == book(first)
+
+
+def test_a_worker_that_cannot_store_says_so(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk seen by forked workers only: their refusal stays in their copy of the cache, yet the run tells."""
+    monkeypatch.setattr(read, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    parent = os.getpid()
+    real = cache.Cache.store
+
+    def store(self: cache.Cache, kind: str, items: Iterable[tuple[str, Any]]) -> int:
+        if os.getpid() != parent:
+            self.refused = "cannot write: No space left on device"
+            return 0
+        return real(self, kind, items)
+
+    monkeypatch.setattr(cache.Cache, "store", store)
+    result = run(Paths.of(project), write_files=False, cache=True)
+    notes = [p.message for p in result.problems if p.code == "cache-off"]
+    assert len(notes) == 1 and "made in worker processes could not be stored" in notes[0], notes
+    assert not stored(project, "read") and not stored(project, "chapter")
+    monkeypatch.setattr(cache.Cache, "store", real)  # the disk has room again
+    again = run(Paths.of(project), write_files=False, cache=True)
+    kept = sum(len(stored(project, kind)) for kind in ("read", "chapter", "chapter-late"))
+    assert notes[0].startswith(f"{kept} result(s)") and "cache-off" not in [p.code for p in again.problems]
 
 
 def test_another_builder_is_another_key(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

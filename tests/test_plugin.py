@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -109,6 +110,22 @@ def test_the_english_edition_builds_alone(tmp_path: Path):
     html = (tmp_path / "site" / "diffusion" / "9152" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html and 'data-kb-path="../"' in html
     assert not (tmp_path / "site" / "en").exists()
+
+
+def test_search_copies_the_cache_cannot_keep_are_reported(tmp_path: Path):
+    project = make_project(tmp_path / "project")
+    assert build(project, tmp_path / "site1").returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project / "build" / "cache" / "search")
+    (project / "build" / "cache" / "search").symlink_to(elsewhere, target_is_directory=True)
+    again = build(project, tmp_path / "site2")
+    assert again.returncode == 0, again.stderr
+    for lang in ("zh", "en"):
+        said = rf"WARNING - +book: {lang}: build cache: \S+/search is a symbolic link"
+        assert re.search(said, again.stderr), again.stderr
+    assert not any(elsewhere.iterdir())
+    assert (tmp_path / "site1" / "index.html").read_bytes() == (tmp_path / "site2" / "index.html").read_bytes()
 
 
 def test_a_rebuild_takes_its_work_from_the_build_cache(tmp_path: Path):
