@@ -37,6 +37,7 @@ class Prepared:
     about: str  # the navigation's label for docs/about.md, in this edition's words
     summary: str  # one line for the log: chapters, entries, problems
     images: tuple[tuple[str, str], ...] = ()  # (path in the site, file in archive/images/) of every image served
+    written: bool = False  # also in build/book/<lang>/, written only when changed (mkdocs serve)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class EditionJob:
     strict: bool
     prepared: Prepared
     log_level: int = logging.WARNING
+    dirty: bool = False  # mkdocs serve --dirty: only the pages whose files changed are built again
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,9 @@ def build_edition(job: EditionJob) -> None:
     if len(plugins) != 1:
         raise SystemExit(f"{job.config_file}: expected the kexue-book plugin once, found {len(plugins)}")
     plugins[0].prepared = job.prepared
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command="build", dirty=job.dirty)
     try:
-        build(config)
+        build(config, dirty=job.dirty)
     finally:
         config.plugins.on_shutdown()
 

@@ -78,6 +78,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def __init__(self) -> None:
         self.prepared: Prepared | None = None  # set by builder.orchestrate in another edition's process
         self.on_disk = False
+        self.dirty = False
         self.root = Path.cwd()
         self.paths = Paths()
         self.editions: Editions | None = None
@@ -95,6 +96,7 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.on_disk = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: Any) -> Any:
         start_time = time.perf_counter()
@@ -135,6 +137,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.cache_note = self.cache.refused if self.cache else ""  # the pipeline's run reports this one
         if self.prepared is not None:
             self.pages = self.prepared
+            self.on_disk = self.prepared.written  # its files, unchanged ones untouched, let a dirty build skip them
             log.info(f"{self.pages.lang}: {len(self.pages.files)} pages from the original edition's pipeline run")
         else:
             original = self.edition.lang == self.editions.original.lang
@@ -145,7 +148,7 @@ class BookPlugin(BasePlugin[BookConfig]):
                 if problem.level != Level.INFO or problem.code == "cache-off":
                     log.warning(str(problem))
             prepared = {lang: Prepared(lang, tuple(r.files), r.nav, result.ui[lang].get("about", ""),
-                                       _summary(result, lang), tuple(sorted(result.images.items())))
+                                       _summary(result, lang), tuple(sorted(result.images.items())), self.on_disk)
                         for lang, r in result.rendered.items()}
             self.pages = prepared[self.edition.lang]
             for lang in langs:
@@ -159,7 +162,7 @@ class BookPlugin(BasePlugin[BookConfig]):
                                       f"(editions.yml line {other.source.line})")
                 self.jobs.append(EditionJob(str(config_file), str(Path(config.site_dir) / other.prefix),
                                             bool(config.strict), prepared[other.lang],
-                                            logging.getLogger("mkdocs").getEffectiveLevel()))
+                                            logging.getLogger("mkdocs").getEffectiveLevel(), self.dirty))
         about = html_text(self.pages.about)
         extra = [{about: "about.md"}] if about and (Path(config.docs_dir) / "about.md").exists() else []
         config.nav = self.pages.nav + extra
@@ -173,7 +176,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             if files.get_file_from_path(generated.path) is not None:
                 log.warning(f"{config.docs_dir}/{generated.path} is hand-written; the generated page is not used")
                 continue
-            if self.on_disk and self.prepared is None and (out / generated.path).is_file():
+            if self.on_disk and (out / generated.path).is_file():
                 files.append(File.generated(config, generated.path, abs_src_path=str(out / generated.path)))
             else:
                 files.append(File.generated(config, generated.path, content=generated.content))

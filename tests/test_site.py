@@ -6,6 +6,8 @@ import re
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.siteutil import MKDOCS, build, env, free_port, make_project
@@ -54,33 +56,68 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
+@contextmanager
+def _serving(project: Path, log_path: Path, *options: str) -> Iterator[str]:
+    """``mkdocs serve`` of ``project`` on a free port, its output in ``log_path``: the served root URL."""
+    port = free_port()
+    with open(log_path, "w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(MKDOCS + ["serve", "-a", f"127.0.0.1:{port}", *options], cwd=project,
+                                stdout=log, stderr=subprocess.STDOUT, env=env(SITE_URL=f"http://127.0.0.1:{port}/"))
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _shows(url: str, text: str) -> bool:
+    try:
+        return text in _get(url)
+    except OSError:
+        return False
+
+
+EDITED = "archive/000_572a7b03ff7c8812.txt"  # holds gan/9969's text
+
+
+def _edit(project: Path) -> None:
+    dump = project / EDITED
+    dump.write_text(dump.read_text(encoding="utf-8").replace("前段时间,一个名为", "前段时间(已修订),一个名为"),
+                    encoding="utf-8")
+
+
 def test_serve_rebuilds_on_archive_edit_without_loop(tmp_path: Path):
     project = make_project(tmp_path / "project")
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
-    proc = subprocess.Popen(MKDOCS + ["serve", "-a", f"127.0.0.1:{port}"], cwd=project,
-                            stdout=log, stderr=subprocess.STDOUT, env=env(SITE_URL=f"http://127.0.0.1:{port}/"))
-    try:
-        url = f"http://127.0.0.1:{port}/gan/9969/"
-
-        def page_has(text: str) -> bool:
-            try:
-                return text in _get(url)
-            except OSError:
-                return False
-
-        assert _wait_for(lambda: page_has("幂等生成网络"), 120), Path(log.name).read_text()
-        dump = project / "archive" / "000_572a7b03ff7c8812.txt"
-        dump.write_text(dump.read_text(encoding="utf-8").replace("前段时间,一个名为", "前段时间(已修订),一个名为"),
-                        encoding="utf-8")
-        assert _wait_for(lambda: page_has("已修订"), 60), Path(log.name).read_text()
-        builds = Path(log.name).read_text().count("Building documentation")
+    log = tmp_path / "serve.log"
+    with _serving(project, log) as root:
+        url = root + "gan/9969/"
+        assert _wait_for(lambda: _shows(url, "幂等生成网络"), 120), log.read_text()
+        _edit(project)
+        assert _wait_for(lambda: _shows(url, "已修订"), 60), log.read_text()
+        builds = log.read_text().count("Building documentation")
         # A rebuild loop would start another build without any edit; none may come.
-        assert not _wait_for(lambda: Path(log.name).read_text().count("Building documentation") > builds, 5)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        assert not _wait_for(lambda: log.read_text().count("Building documentation") > builds, 5)
+
+
+def test_a_dirty_serve_builds_again_only_the_edited_page_of_each_edition(tmp_path: Path):
+    """``mkdocs serve --dirty``: every edition's build skips the pages whose generated files did not change."""
+    project = make_project(tmp_path / "project")
+    log = tmp_path / "serve.log"
+    with _serving(project, log, "--dirty") as root:
+        assert _wait_for(lambda: _shows(root + "en/gan/9969/", "Idempotent") and "Serving on" in log.read_text(),
+                         120), log.read_text()
+        found = re.search(r"Building documentation to directory: (\S+)/en\b", log.read_text())
+        assert found, log.read_text()
+        site = Path(found[1])
+        pages = [site / prefix / chapter / "index.html" for prefix in ("", "en")
+                 for chapter in ("gan/9969", "diffusion/9152")]
+        before = [p.stat().st_mtime_ns for p in pages]
+        _edit(project)
+        for prefix in ("", "en/"):
+            assert _wait_for(lambda prefix=prefix: _shows(root + prefix + "gan/9969/", "已修订"), 60), log.read_text()
+        assert _wait_for(lambda: log.read_text().count("search index of") >= 4, 60), log.read_text()
+        after = [p.stat().st_mtime_ns for p in pages]
+        assert [a != b for a, b in zip(after, before, strict=True)] == [True, False, True, False]
 
 
 def test_formulas_are_kept_out_of_the_search_index(built: Path):
