@@ -7,12 +7,13 @@
     python benchmarks/bench.py --pages DIR --builder-only   # the same pages, the builder alone (no mkdocs)
     python benchmarks/bench.py --browser              # also time the first search result in Chromium
     python benchmarks/bench.py --hostile              # only the hostile-input row (the default run includes it)
+    python benchmarks/bench.py --serve --long --sizes 1300   # mkdocs serve: first build, an edit, plain and --dirty
 
 Every figure is a median over --runs runs, in this one session, so ratios
 between the full build and its baseline (the same pages built by plain mkdocs,
 no hook, both languages in parallel as ours are) hold on a noisy machine.
 Results: benchmarks/results.json and .md (results-long, results-pages and
-results-hostile for those modes; --out to choose).
+results-hostile and results-serve for those modes; --out to choose).
 
 Each row reports what the issue measures the book by: articles read, chapters,
 formulas in the built chapters (``class="arithmatex"`` elements), chapters with
@@ -38,12 +39,15 @@ import os
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -374,18 +378,21 @@ def parallel(commands: list[list[str]], cwd: Path) -> tuple[float, float]:
     return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def first_result_ms(site: Path, queries: dict[str, str], runs: int) -> dict[str, float]:
     """Milliseconds from typing a query on a freshly opened page to the first search result."""
     import functools
     import http.server
-    import socket
     import threading
 
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -412,6 +419,75 @@ def first_result_ms(site: Path, queries: dict[str, str], runs: int) -> dict[str,
             out[f"{path or '/'} {query}"] = round(statistics.median(times))
         browser.close()
     server.shutdown()
+    return out
+
+
+SERVE_TIMEOUT_S = 1800.0
+
+
+def _wait_in_log(log: Path, done: Callable[[str], bool], proc: subprocess.Popen[bytes]) -> None:
+    """Until ``done`` holds for what mkdocs has logged (its process must not end meanwhile)."""
+    deadline = time.monotonic() + SERVE_TIMEOUT_S
+    while not done(log.read_text(encoding="utf-8", errors="replace")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"mkdocs serve stopped or stalled:\n{log.read_text(encoding='utf-8')[-3000:]}")
+        time.sleep(SAMPLE_S)
+
+
+def serve_row(proj: Path, label: str, articles: int, runs: int) -> dict:
+    """``mkdocs serve`` as an editor uses it: the first build, then ``runs`` edits of one article, each timed
+    until both editions are built again; plain, then with ``--dirty`` (whose first build finds the cache warm)."""
+    # The longest article: a quarter into it is its body, which every edition's chapter shows.
+    page = max((p for p in sorted((proj / "archive").rglob("*.txt")) if "。" in p.read_text(encoding="utf-8")),
+               key=lambda p: p.stat().st_size)
+    original = page.read_text(encoding="utf-8")
+    row: dict = {"label": label, "articles": articles, "edited": page.relative_to(proj).as_posix()}
+    try:
+        for mode, options in (("plain", []), ("dirty", ["--dirty"])):
+            log = proj / f"serve-{mode}.log"
+            port = free_port()
+            with open(log, "wb") as out:
+                proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
+                                        cwd=proj, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                started = time.perf_counter()
+                _wait_in_log(log, lambda text: "Serving on" in text, proc)
+                row[f"{mode}_first_build_s"] = round(time.perf_counter() - started, 1)
+                cycles = []
+                for k in range(runs):
+                    # The server says so once a rebuild (every edition's) is done and the site it serves updated.
+                    done = log.read_text(encoding="utf-8", errors="replace").count("Reloading browsers")
+                    text = page.read_text(encoding="utf-8")
+                    at = text.find("。", len(text) // 4)
+                    page.write_text(text[:at] + f"（{mode}第{k + 1}次修订）" + text[at:], encoding="utf-8")
+                    edited = time.perf_counter()
+                    _wait_in_log(log, lambda text, d=done: text.count("Reloading browsers") > d, proc)
+                    cycles.append(time.perf_counter() - edited)
+                row[f"{mode}_edit_s"] = round(statistics.median(cycles), 1)
+                marker = f"（{mode}第{runs}次修订）"
+                shown = [f.relative_to(proj / "build" / "book").with_suffix("") for f in
+                         (proj / "build" / "book").rglob("*.md") if marker in f.read_text(encoding="utf-8")]
+                for rel in shown:
+                    url = f"http://127.0.0.1:{port}/{rel.as_posix().removeprefix('zh/')}/"
+                    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 - the local server
+                        if marker not in answer.read().decode("utf-8"):
+                            raise RuntimeError(f"{url} does not show the edit: nothing was measured")
+                if not shown:
+                    raise RuntimeError(f"the edit of {page} reached no chapter: nothing was measured")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+    finally:
+        page.write_text(original, encoding="utf-8")
+    return row
+
+
+def serve_table(rows: list[dict]) -> str:
+    out = ("| archive | articles | `mkdocs serve`: first build | an edit shown in both editions "
+           "| `--dirty`: first build (cache warm) | an edit shown in both editions |\n|---|---|---|---|---|---|\n")
+    for r in rows:
+        out += (f"| {r['label']} | {r['articles']} | {r['plain_first_build_s']} s | {r['plain_edit_s']} s "
+                f"| {r['dirty_first_build_s']} s | {r['dirty_edit_s']} s |\n")
     return out
 
 
@@ -707,11 +783,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", metavar="DIR", help="one row on this folder of real pages (read, never changed)")
     parser.add_argument("--browser", action="store_true", help="time the first search result at the largest size")
     parser.add_argument("--hostile", action="store_true", help="only the hostile-input row")
+    parser.add_argument("--serve", action="store_true",
+                        help="only mkdocs serve: its first build and an edit's rebuild, plain and --dirty")
     parser.add_argument("--no-hostile", action="store_true", help="leave the hostile-input row out")
     parser.add_argument("--hostile-scale", type=int, default=1, help="hostile input at this scale and 4× it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", help="results path without suffix (default benchmarks/results, or "
-                                      "results-long, results-pages, results-hostile for those modes)")
+                                      "results-long, results-pages, results-hostile, results-serve for those modes)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -722,12 +800,15 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"--pages runs one row on its folder; {flag} does not apply")
         pages = _pages_folder(parser, args.pages)
     kind = "long" if args.long else "dumps"
-    mode = "pages" if pages else "hostile" if args.hostile else "long" if args.long else ""
+    mode = ("pages" if pages else "hostile" if args.hostile else "serve" if args.serve
+            else "long" if args.long else "")
     sizes = [] if args.hostile or pages else [int(s) for s in (args.sizes or "35,300,1300").split(",") if s]
     only_default = "" if args.long else "13000"
-    only = [] if args.hostile or pages else [int(s) for s in (args.builder_only if args.builder_only is not None
-                                                               else only_default).split(",") if s]
-    rows, builder_rows, hostile = [], [], []
+    asked = args.builder_only if args.builder_only is not None else only_default
+    only = [] if args.hostile or pages or args.serve else [int(s) for s in asked.split(",") if s]
+    if args.serve and (pages or args.hostile):
+        parser.error("--serve runs on synthetic archives (--sizes, --long); not with --pages or --hostile")
+    rows, builder_rows, hostile, serving = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="kexue-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if pages:
@@ -740,7 +821,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 proj, count = project(tmp / "pages", 0, "pages", args.seed, pages)
                 rows.append(bench_row(proj, label, count, args.runs, args.browser))
-        for n in sizes:
+        for n in sizes if args.serve else ():
+            label = f"{n}{' long' if args.long else ''}"
+            print(f"… mkdocs serve, {label}", file=sys.stderr, flush=True)
+            proj, count = project(tmp / f"serve-{n}-{kind}", n, kind, args.seed)
+            serving.append(serve_row(proj, label, count, args.runs))
+            print(json.dumps(serving[-1], ensure_ascii=False), file=sys.stderr, flush=True)
+        for n in sizes if not args.serve else ():
             label = f"{n}{' long' if args.long else ''}"
             print(f"… {label}", file=sys.stderr, flush=True)
             proj, count = project(tmp / f"n{n}-{kind}", n, kind, args.seed)
@@ -752,15 +839,16 @@ def main(argv: list[str] | None = None) -> int:
             builder_rows.append(builder_only(archive, f"{n}{' long' if args.long else ''}", n, args.runs, tmp))
             shutil.rmtree(archive, ignore_errors=True)
             print(json.dumps(builder_rows[-1], ensure_ascii=False), file=sys.stderr, flush=True)
-        if not pages and (args.hostile or not args.no_hostile):
+        if not pages and not args.serve and (args.hostile or not args.no_hostile):
             print(f"… hostile input at {args.hostile_scale}× and {4 * args.hostile_scale}×", file=sys.stderr,
                   flush=True)
             hostile = hostile_rows(args.runs, tmp, args.hostile_scale)
     report = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "runs": args.runs,
-              "targets": TARGETS, "sizes": rows, "builder_only": builder_rows, "hostile": hostile}
+              "targets": TARGETS, "sizes": rows, "builder_only": builder_rows, "hostile": hostile, "serve": serving}
     out = Path(args.out or ROOT / "benchmarks" / ("results-" + mode if mode else "results"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(t for t in (table(rows, builder_rows), hostile_table(hostile) if hostile else "") if t)
+    text = "\n".join(t for t in (table(rows, builder_rows), hostile_table(hostile) if hostile else "",
+                                  serve_table(serving) if serving else "") if t)
     out.with_suffix(".json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     out.with_suffix(".md").write_text(text, encoding="utf-8")
     print(text)
