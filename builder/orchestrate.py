@@ -7,7 +7,10 @@ marker files, no environment variables, no scraping of logs):
 * after mkdocs has cleaned its site folder (the plugin's ``on_files``), it
   calls :func:`start` once per other edition with an :class:`EditionJob`:
   that edition's mkdocs configuration, the folder to build into
-  (``<site>/<prefix>``) and the pages the pipeline rendered for it;
+  (``<site>/<prefix>``), the pages the pipeline rendered for it (under
+  ``mkdocs serve`` also written to ``build/book/<lang>/``, which a
+  ``--dirty`` build compares with the site to skip unchanged pages) and
+  whether the build is dirty;
 * :func:`start` runs :func:`build_edition` in a fresh (spawned) process,
   which loads that configuration, hands the pages to the plugin instance
   there (``BookPlugin.prepared``), so the pipeline is not run again, and
