@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 from pathlib import Path
 
 import yaml
 
-from builder.escape import json_ld
+from builder.escape import json_ld, md_text
 from tests.conftest import FIXTURES, run_on
 
 
@@ -130,6 +131,24 @@ def test_the_cover_counts_a_part_of_one_chapter_in_the_singular(tmp_path: Path):
     assert "1 chapter" in counts and not [c for c in counts if c.startswith("1 ") and c != "1 chapter"]
     assert any(re.fullmatch(r"[2-9]\d* chapters", c) for c in counts)
 
+
+
+def test_the_cover_says_how_much_of_the_posts_the_archive_holds(real, tmp_path: Path):
+    """Only excerpts: every chapter ends with a link to the rest. Whole articles only: nothing to say. Both: where."""
+    words = yaml.safe_load((FIXTURES.parent.parent / "editorial" / "ui.yml").read_text(encoding="utf-8"))
+    articles, excerpts = tmp_path / "articles", tmp_path / "excerpts"
+    shutil.copytree(FIXTURES / "pages" / "archive", articles)
+    shutil.rmtree(articles / "dumps")
+    excerpts.mkdir()
+    shutil.copy(FIXTURES / "pages" / "archive" / "dumps" / "2023_listing.txt", excerpts)  # one post, an excerpt
+    books = {"excerpts": run_on(excerpts, tmp_path / "e"), "articles": run_on(articles, tmp_path / "a"),
+             "mixed": real}  # the bundled dumps: 29 excerpts, 6 short posts shown whole
+    assert [all(c.post.truncated for c in b.book.chapters()) for b in books.values()] == [True, False, False]
+    for lang in ("zh", "en"):
+        said = {name: [key for key in ("excerpt_intro", "excerpt_intro_some")
+                       if md_text(words[lang][key]) in _pages(result, lang)["index.md"]]
+                for name, result in books.items()}
+        assert said == {"excerpts": ["excerpt_intro"], "articles": [], "mixed": ["excerpt_intro_some"]}, lang
 
 
 def test_missing_images_show_each_editions_own_words(tmp_path: Path):

@@ -66,13 +66,19 @@ def part_page(part: Part, number: int, ctx: Context) -> str:
     return front_matter(meta) + "\n".join(lines) + "\n"
 
 
+def _excerpt_intro(book: Book) -> str:
+    """The cover's word for how much of the posts the book holds: every one an excerpt, some, or none ("")."""
+    excerpts = [c.post.truncated for c in book.chapters()]
+    return "" if not any(excerpts) else "excerpt_intro" if all(excerpts) else "excerpt_intro_some"
+
+
 def cover_page(book: Book, ctx: Context) -> str:
     ui = ctx.ui
     title = ctx.local(ctx.overlay, "title")
     author = ctx.local(ctx.overlay, "author")
     lines = [f"# {md_text(title)}", "", f'<p class="{names.COVER_AUTHOR}">{html_text(author)}</p>', "",
              md_text(ui["book_intro"]), "",
-             *([md_text(ui["excerpt_intro"]), ""] if any(c.post.truncated for c in book.chapters()) else []),
+             *([md_text(ui[intro]), ""] if (intro := _excerpt_intro(book)) else []),
              f"## {md_text(ui['parts_heading'])}", "", f'<div class="{names.PARTS}" markdown="1">', ""]
     for number, part in enumerate(book.parts, 1):
         span = _date_range(part, ui)
