@@ -135,13 +135,16 @@ class Cache:
     def _folder(self, kind: str, key: str) -> str:
         return os.path.join(self._root, kind, key[:2])
 
+    def _file(self, kind: str, key: str) -> str:
+        return os.path.join(self._folder(kind, key), key + ".json")
+
     def load(self, kind: str, key: str) -> Any:
         """The value stored under ``key``, or None (not there, unreadable, not JSON, or the cache is off)."""
         folder = self._folder(kind, key)
         if self.refused or os.path.islink(folder) or os.path.islink(os.path.dirname(folder)):
             return None  # nothing is read through a link
         try:
-            fd = os.open(os.path.join(folder, key + ".json"), os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+            fd = os.open(self._file(kind, key), os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
         except OSError:
             return None
         try:
@@ -165,7 +168,7 @@ class Cache:
                 fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | _CLOEXEC, 0o644)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                os.replace(temporary, os.path.join(folder, key + ".json"))
+                os.replace(temporary, self._file(kind, key))
                 written += 1
             except OSError as err:
                 self.refused = f"cannot write to {folder}: {err.strerror or err}"
@@ -179,7 +182,7 @@ class Cache:
         A forked worker that cannot write (a full disk, a read-only folder) turns the cache off in its
         own copy of this object only; the run asks afterwards what its workers failed to keep.
         """
-        return sum(1 for key in keys if not os.path.isfile(os.path.join(self._folder(kind, key), key + ".json")))
+        return sum(1 for key in keys if not os.path.isfile(self._file(kind, key)))
 
     def prune(self, kind: str, used: set[str]) -> int:
         """Mark the results of ``kind`` in ``used`` as used now; remove the others no run used for ``KEEP_FOR``.
