@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from itertools import islice, takewhile
 from pathlib import Path
 
 from .editions import Editions
 from .glossary import Term
 from .mathtext import formulas, split_math
 from .model import Aligned, Book, ChapterText, Level, Post, Problem, Source, State
-from .translations import Translation, Unit, align, align_title, read_translation, unit_hash
+from .translations import Translation, Unit, align, align_title, read_translation
 
 
 def load_translations(folder: Path) -> tuple[dict[str, Translation], list[Problem]]:
@@ -114,43 +115,45 @@ def _edition_text(post: Post, tr: Translation | None, lang: str, terms: list[Ter
         assert tr.title is not None
         problems.append(Problem(_where(tr, tr.title), "stale-translation",
                                 f"title changed: was {tr.title.source!r}, now {post.title!r}"))
-    by_hash = {u.hash: u for u in tr.units}
     missing = 0
-    for a in units:
+    for n, a in enumerate(units):
         if a.state == State.MISSING:
             missing += 1
         elif a.state == State.STALE:
-            unit = next(u for u in tr.units if u.source == a.old_source and u.text == a.text)
-            problems.append(Problem(_where(tr, unit), "stale-translation",
+            problems.append(Problem(_where(tr, tr.units[a.units[0]]), "stale-translation",
                                     f"source changed since translation: was {a.old_source!r}, "
                                     f"now {a.block.text!r}"))
-        elif a.state == State.CURRENT:  # matched by hash, or by its readable text (an excerpt's unit)
-            unit = by_hash.get(unit_hash(a.block.text)) or next(u for u in tr.units if u.text == a.text)
-            problems += _judge(a, unit, tr, terms)
+        elif a.state == State.CURRENT:  # matched by hash, by its readable text, or a run by its joined text
+            source = " ".join([a.block.text] + [b.block.text for b in
+                                                takewhile(lambda b: b.state == State.JOINED,
+                                                          islice(units, n + 1, None))])
+            problems += _judge(source, a.text or "", [tr.units[k] for k in a.units], tr, terms)
     if missing:
         problems.append(Problem(Source(str(tr.path), 1), "untranslated",
                                 f"{missing} paragraph(s) of chapter {post.key} not yet translated", Level.INFO))
     return ChapterText(lang, title, title_state, units)
 
 
-def _judge(a: Aligned, unit: Unit, tr: Translation, terms: list[Term]) -> list[Problem]:
-    """A current unit against its source: backslashes outside formulas, formula drift, glossary terms."""
+def _judge(source: str, text: str, made_from: list[Unit], tr: Translation, terms: list[Term]) -> list[Problem]:
+    """A current text against its source: backslashes outside formulas, formula drift, glossary terms."""
     problems = []
-    outside = "".join(seg.value for seg in split_math(unit.text)[0] if seg.kind == "text")
+    where = _where(tr, made_from[0])
+    outside = "".join(seg.value for seg in split_math(text)[0] if seg.kind == "text")
     if "\\" in outside and "\\" not in "".join(
-            seg.value for seg in split_math(a.block.text)[0] if seg.kind == "text"):
-        problems.append(Problem(_where(tr, unit), "translation-backslash",
+            seg.value for seg in split_math(source)[0] if seg.kind == "text"):
+        problems.append(Problem(where, "translation-backslash",
                                 "a backslash outside formulas (an escaping slip?): it is shown as typed"))
-    only_src, only_tr = formula_drift(a.block.text, unit.text)
+    only_src, only_tr = formula_drift(source, text)
     if only_src or only_tr:
-        problems.append(Problem(_where(tr, unit), "formula-drift",
+        problems.append(Problem(where, "formula-drift",
                                 f"formulas differ: only in Chinese {only_src}, only in English {only_tr}"))
     checked: list[str] = []
-    for term in glossary_misses(a.block.text, unit.text, terms, unit.ignore_terms):
+    ignore = tuple(t for u in made_from for t in u.ignore_terms)
+    for term in glossary_misses(source, text, terms, ignore):
         if any(term.zh in longer for longer in checked):
             continue
         checked.append(term.zh)
-        problems.append(Problem(_where(tr, unit), "glossary",
+        problems.append(Problem(where, "glossary",
                                 f"{term.zh} should read {term.en!r}"
                                 + (f" (or {', '.join(term.alt)})" if term.alt else "")))
     return problems

@@ -161,7 +161,7 @@ def cmd_translate_status(args: argparse.Namespace) -> int:
             text = chapter.texts[edition.lang]
             counts = {s: 0 for s in State}
             for a in text.units:
-                counts[a.state] += 1
+                counts[State.CURRENT if a.state == State.JOINED else a.state] += 1  # the run's text is translated
                 if a.state == State.STALE:
                     stale_lines.append(f"  {post.key} ({a.block.source}):\n"
                                        f"    was: {a.old_source}\n    now: {a.block.text}")

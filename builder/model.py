@@ -210,6 +210,7 @@ class State(str, Enum):
     STALE = "stale"  # translated from an older version of it
     MISSING = "missing"  # not translated
     SHARED = "shared"  # the same in every edition: code, a display formula, a rule (Block.translatable is false)
+    JOINED = "joined"  # translated with the blocks before it: one unit made for a paragraph the page splits
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,13 @@ class Aligned:
     state: State
     text: str | None = None  # the edition's text: the source (original), the translation (current or stale)
     old_source: str | None = None  # for stale units: the source the text was made from
+    units: tuple[int, ...] = ()  # the translation file's units the text comes from (current or stale), in order
 
     def shown(self) -> str:
-        """What the edition's page shows for it: its text when it is current, else the source."""
+        """What the edition's page shows for it: its text when it is current, else the source; nothing when the
+        text of the block before it covers it too (joined)."""
+        if self.state == State.JOINED:
+            return ""
         return self.text if self.state in (State.ORIGINAL, State.CURRENT) and self.text else self.block.text
 
 

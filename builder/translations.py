@@ -25,6 +25,12 @@ from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 # How alike an old source paragraph and a new one must be for the new one to
 # count as an edit of the old (difflib ratio); below it, the new one is new.
 STALE_SIMILARITY = 0.5
+# A run of blocks matched to a run of units (see _spans) starts only where both open with this many of the same
+# letters, tries this many units there, and covers at most this many pieces on either side: a hostile file
+# cannot make the matching quadratic.
+SPAN_START = 8
+SPAN_TRIES = 4
+SPAN_MAX = 32
 
 
 def unit_hash(text: str) -> str:
@@ -155,27 +161,85 @@ def _unit_hashes(post: Post, tr: Translation) -> list[str]:
     return hashes
 
 
+def _span(blocks: list[str], units: list[str], i: int, k: int) -> tuple[int, int] | None:
+    """Where the run of blocks from ``i`` and the run of units from ``k`` end (exclusive) when their keys, each
+    run's joined, are the same text; None when they part first.  An empty key is a piece that may not join."""
+    j, m = i, k  # the pieces being read
+    a = b = 0  # how far into blocks[j] and units[m]
+    while True:
+        x, y = blocks[j], units[m]
+        n = min(len(x) - a, len(y) - b)
+        if n <= 0 or x[a:a + n] != y[b:b + n]:
+            return None
+        a += n
+        b += n
+        if a == len(x) and b == len(y):
+            return j + 1, m + 1
+        if a == len(x):
+            j, a = j + 1, 0
+            if j == len(blocks) or j - i == SPAN_MAX:
+                return None
+        if b == len(y):
+            m, b = m + 1, 0
+            if m == len(units) or m - k == SPAN_MAX:
+                return None
+
+
+def _spans(post: Post, tr: Translation, hashes: list[str], good: dict[str, Unit]) -> dict[int, tuple[range, range]]:
+    """Runs of unmatched blocks and unmatched units that tell the same text with other paragraph breaks, by the
+    run's first block: a plain-text scrape splits run-together text where the excerpt kept one paragraph, and
+    an excerpt may join what a page keeps apart.  Both runs are consecutive, and only a whole match counts."""
+    blocks = [_readable(b) if b.translatable and h not in good else "" for b, h in zip(post.blocks, hashes,
+                                                                                      strict=True)]
+    used = {h for h in hashes if h in good}
+    units = [key_of(u.source) if u.text.strip() and u.hash not in used else "" for u in tr.units]
+    starts: dict[str, list[int]] = {}
+    for k, key in enumerate(units):
+        if len(key) >= SPAN_START:
+            starts.setdefault(key[:SPAN_START], []).append(k)
+    spans: dict[int, tuple[range, range]] = {}
+    i = 0
+    while i < len(blocks):
+        tries = [k for k in starts.get(blocks[i][:SPAN_START], ()) if units[k]][:SPAN_TRIES] \
+            if len(blocks[i]) >= SPAN_START else []
+        for k in tries:
+            end = _span(blocks, units, i, k)
+            if end is not None and (end[0] - i > 1 or end[1] - k > 1):  # one to one was matched before
+                spans[i] = (range(i, end[0]), range(k, end[1]))
+                for m in range(k, end[1]):
+                    units[m] = ""
+                i = end[0]
+                break
+        else:
+            i += 1
+    return spans
+
+
 def align(post: Post, tr: Translation | None) -> list[Aligned]:
     """Each source block with its translation state.
 
-    A unit whose hash matches is current.  An unmatched block takes the most
-    similar unmatched old unit lying between the same current neighbours, if
-    it is similar enough to be an edit of it (stale); otherwise it is missing.
+    A unit whose hash (or readable text) matches is current.  A run of blocks
+    that together tell one unit's text (or one block several units') is current
+    on its first block, the others joined to it.  An unmatched block takes the
+    most similar unmatched old unit lying between the same current neighbours,
+    if it is similar enough to be an edit of it (stale); otherwise it is missing.
     """
     if tr is None:
         return [Aligned(b, State.MISSING) if b.translatable else Aligned(b, State.SHARED, b.text)
                 for b in post.blocks]
     good = tr.by_hash()
     hashes = _unit_hashes(post, tr)
-    used = {h for h in hashes if h in good}
-    index = {u.hash: k for k, u in enumerate(tr.units)}
+    spans = _spans(post, tr, hashes, good)
+    joined = {i for run, _ in spans.values() for i in run}
+    used = {h for h in hashes if h in good} | {tr.units[k].hash for _, run in spans.values() for k in run}
+    index = {u.hash: k for k, u in enumerate(tr.units) if u.text.strip()}  # the unit `good` holds
     leftovers = [k for k, u in enumerate(tr.units) if u.hash not in used and u.text.strip()]
     pairs = []
     for i, h in enumerate(hashes):
-        if h in good or not post.blocks[i].translatable:
+        if h in good or i in joined or not post.blocks[i].translatable:
             continue
-        before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in used), -1)
-        after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in used), len(tr.units))
+        before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in good), -1)
+        after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in good), len(tr.units))
         for k in leftovers:
             if before < k < after:
                 ratio = SequenceMatcher(None, tr.units[k].source, post.blocks[i].text, autojunk=False).ratio()
@@ -191,11 +255,17 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     for i, (block, h) in enumerate(zip(post.blocks, hashes, strict=True)):
         if not block.translatable:
             out.append(Aligned(block, State.SHARED, block.text))
+        elif i in spans:
+            run = spans[i][1]
+            out.append(Aligned(block, State.CURRENT, " ".join(tr.units[k].text.strip() for k in run),
+                               units=tuple(run)))
+        elif i in joined:
+            out.append(Aligned(block, State.JOINED))
         elif h in good:
-            out.append(Aligned(block, State.CURRENT, good[h].text))
+            out.append(Aligned(block, State.CURRENT, good[h].text, units=(index[h],)))
         elif i in stale:
             old = tr.units[stale[i]]
-            out.append(Aligned(block, State.STALE, old.text, old.source))
+            out.append(Aligned(block, State.STALE, old.text, old.source, (stale[i],)))
         else:
             out.append(Aligned(block, State.MISSING))
     return out
@@ -219,7 +289,7 @@ def scaffold(post: Post, existing: Translation | None, path: Path) -> tuple[Tran
     result = list(tr.units)
     for i, a in enumerate(aligned):
         h = hashes[i]
-        if h in known or a.state in (State.STALE, State.SHARED):
+        if h in known or a.state in (State.CURRENT, State.STALE, State.SHARED, State.JOINED):
             continue
         prev = next((hashes[j] for j in range(i - 1, -1, -1) if hashes[j] in known), None)
         pos = next((k + 1 for k, u in enumerate(result) if u.hash == prev), 0)

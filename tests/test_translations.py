@@ -379,3 +379,95 @@ def test_an_article_has_one_unit_per_block_and_none_for_code_or_display_formulas
                                                            "示意图", "注释"]
     states = [a.state for a in align(post, tr)]
     assert states.count(State.SHARED) == 3 and states.count(State.MISSING) == 8
+
+
+def _file(*pairs: tuple[str, str]):
+    from builder.translations import Translation
+
+    return Translation("k", Path("k.yml"), None, [Unit(unit_hash(s), s, t, line=4 + 3 * i)
+                                                  for i, (s, t) in enumerate(pairs)])
+
+
+def test_a_paragraph_the_page_splits_keeps_its_translation_on_the_run():
+    """A plain-text scrape splits run-together text at sentence ends where the excerpt kept one paragraph: the
+    unit covers the run (current on its first block, the others joined), and scaffold adds nothing for it."""
+    tr = _file(("第一句话说的是这个,接着说那个。第二句话把它讲完", "English one"), ("第三段。", "English two"))
+    post = _post("第一句话说的是这个，接着说那个。", "第二句话把它讲完。", "第三段。")
+    aligned = align(post, tr)
+    assert [a.state for a in aligned] == [State.CURRENT, State.JOINED, State.CURRENT]
+    assert aligned[0].text == "English one" and aligned[0].units == (0,) and aligned[1].shown() == ""
+    _, added = scaffold(post, tr, Path("k.yml"))
+    assert added == 0 and len(tr.units) == 2
+
+
+def test_units_the_page_joins_are_shown_together():
+    tr = _file(("第一句话说的是这个。", "First."), ("第二句话说的是那个。", "Second."), ("别的段落。", "Other."))
+    post = _post("第一句话说的是这个。第二句话说的是那个。", "别的段落。")
+    aligned = align(post, tr)
+    assert [a.state for a in aligned] == [State.CURRENT, State.CURRENT]
+    assert aligned[0].text == "First. Second." and aligned[0].units == (0, 1)
+
+
+def test_a_run_that_parts_from_the_unit_is_not_joined():
+    """The same opening is not enough: the run must tell the whole unit, no more and no less."""
+    tr = _file(("第一句话说的是这个。第二句话把它讲完。", "English one"),)
+    changed = _post("第一句话说的是这个。", "第二句话改了说法。")
+    assert State.JOINED not in [a.state for a in align(changed, tr)]
+    longer = _post("第一句话说的是这个。", "第二句话把它讲完。还多了一句。")
+    assert State.JOINED not in [a.state for a in align(longer, tr)]
+
+
+def test_a_run_is_bounded_in_length():
+    """One unit cut into more pieces than SPAN_MAX is not matched (nor tried at every block: a hostile page of
+    identical pieces stays linear), while one cut into SPAN_MAX pieces is."""
+    from builder.translations import SPAN_MAX
+
+    piece = "重复的句子在这里。"
+    for pieces, joined in ((SPAN_MAX, SPAN_MAX - 1), (SPAN_MAX + 1, 0)):
+        tr = _file((piece * pieces, "All of it."),)
+        states = [a.state for a in align(_post(*[piece] * pieces), tr)]
+        assert states.count(State.JOINED) == joined
+    many = [a.state for a in align(_post(*[piece] * 3000), _file((piece * 2, "Two."),) )]
+    assert many.count(State.CURRENT) == 1 and many.count(State.JOINED) == 1
+
+
+def test_an_english_page_shows_a_split_paragraph_translated_once(real, tmp_path):
+    """A bundled excerpt superseded by a plain-text page that splits one of its translated paragraphs in two:
+    the English page shows that translation once, beside both Chinese parts, and no notice; check says nothing
+    is stale; every other unit that was current still is."""
+    chapters = {c.post.key: c for c in real.book.chapters()}
+    split = re.compile(r"(?<=[。！？])(?=[^。！？]{8,}。?$)")
+    plain = {k: c for k, c in chapters.items()  # text a plain-text page keeps as it is
+             if all(b.kind == BlockKind.PARAGRAPH and not set("$\\#") & set(b.text) for b in c.post.blocks)}
+    key, index = next((k, i) for k, c in plain.items() for i, u in enumerate(c.texts["en"].units)
+                      if u.state == State.CURRENT and split.search(u.block.text.rstrip("。")))
+    before = chapters[key]
+    paragraphs = [split.sub(" ", _as_the_blog_writes(b.text), count=1) if i == index else _as_the_blog_writes(b.text)
+                  for i, b in enumerate(before.post.blocks)]
+    date = before.post.date
+    month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[date.month - 1] if date else "Jan"
+    cited = f"({month}. {date.day:02d}, {date.year or 2024})" if date else "(Jan. 31, 2024)"
+    page = (" " + " ".join(paragraphs) + "\n 如果您需要引用本文，请参考： \n 苏剑林. "
+            f"{cited}. 《{before.post.title}》[Blog post]. Retrieved from https://kexue.fm/archives/{key}\n")
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "archive", archive)
+    (archive / "pages").mkdir()
+    (archive / "pages" / f"{key}.txt").write_text(page, encoding="utf-8")
+    result = run(Paths(archive=archive, editorial=ROOT / "editorial", out=tmp_path / "out",
+                       translations=ROOT / "translations"), write_files=False)
+    after = next(c for c in result.book.chapters() if c.post.key == key)
+    assert len(after.post.sources) == len(before.post.sources) + 1
+    units = after.texts["en"].units
+    at = next(i for i, u in enumerate(units) if u.state == State.JOINED)
+    assert units[at - 1].text == before.texts["en"].units[index].text
+    was = [u.text for u in before.texts["en"].units if u.state == State.CURRENT]
+    assert " ".join(u.text for u in units if u.state == State.CURRENT) == " ".join(was)  # some may be joined
+    assert State.STALE not in {u.state for u in units}
+    assert not [p for p in result.problems if p.code == "stale-translation" and f"{key}.yml" in str(p.source)]
+    md = next(f.content for f in result.rendered["en"].files if f.path.endswith(f"{after.slug}.md"))
+    english = units[at - 1].text
+    assert md.count(english[:40]) == 1
+    for part in (units[at - 1].block.text, units[at].block.text):
+        assert md.count(part[:12]) == 1  # each Chinese part once, in the hidden parallel copy
+    start = md.index(english[:40])
+    assert "kb-notice" not in md[start - 300:start + len(english) + 300]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import islice, takewhile
 
 from .. import inline
 from ..escape import html_text
@@ -121,10 +122,14 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
             return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n' + "\n\n".join(alts) + "\n\n</div>",
                     count, "")
         return md, count, ""
+    if unit.state == State.JOINED:  # its original is shown beside the translation of the run's first block
+        return "", 0, ""
     if unit.state == State.CURRENT and unit.text:
         md, count = text_markdown(block, unit.text, ui, links, None)
-        return (f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n'
-                f'{_alt(block, block.text, original.tag, ui, links)}\n\n</div>'), count, ""
+        run = [block] + [u.block for u in takewhile(lambda u: u.state == State.JOINED,
+                                                    islice(chapter.texts[ctx.lang].units, index + 1, None))]
+        alts = "\n\n".join(_alt(b, b.text, original.tag, ui, links) for b in run)
+        return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n{alts}\n\n</div>', count, ""
     md, count = _memo_markdown(memo, block, block.text, ui, links, None)
     return md, count, names.NOTICE_STALE if unit.state == State.STALE else names.NOTICE_MISSING
 
