@@ -45,7 +45,7 @@ from .escape import html_text
 from .model import Level
 from .orchestrate import EditionJob, Prepared, Running, finish, start
 from .pipeline import DEFAULT_SITE, Paths, Result, cache_line, run
-from .search import LOCK, SHARD_BYTES, SearchIndexError, index_edition, index_language, search_page
+from .search import LOCK, SERVE_SHARD_BYTES, SHARD_BYTES, SearchIndexError, index_edition, index_language, search_page
 
 # Archive problems are the content's, not the site's: logged outside the "mkdocs"
 # logger so that `mkdocs build --strict` judges the site, and `python -m builder
@@ -68,6 +68,7 @@ class BookConfig(base.Config):
     cache = c.Type(bool, default=True)  # take what an earlier build made the same way from build/cache/
     # Search copies per Pagefind run (builder.search): Pagefind's memory is about 28 times this.
     search_shard_kb = c.Type(int, default=SHARD_BYTES // 1000)
+    serve_shard_kb = c.Type(int, default=SERVE_SHARD_BYTES // 1000)  # the same under mkdocs serve
 
 
 class BookPlugin(BasePlugin[BookConfig]):
@@ -113,9 +114,9 @@ class BookPlugin(BasePlugin[BookConfig]):
                               f"{self.paths.editorial / 'editions.yml'} ({', '.join(editions.langs())})")
         self.editions, self.edition = editions, edition
         self.cache = Cache(self.paths.cache) if self.config.cache else None
-        if self.config.search_shard_kb < 1:
-            raise PluginError(f"{config.config_file_path}: search_shard_kb must be at least 1 "
-                              f"(it is {self.config.search_shard_kb})")
+        for name in ("search_shard_kb", "serve_shard_kb"):
+            if self.config[name] < 1:
+                raise PluginError(f"{config.config_file_path}: {name} must be at least 1 (it is {self.config[name]})")
         if edition is editions.original:  # the other editions' hand-written pages are theirs, not the original's
             folders = [f"/{e.prefix}" for e in editions.translated]
             patterns = list(config.exclude_docs.patterns) if config.exclude_docs else []
@@ -209,6 +210,10 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.copying += time.perf_counter() - start_time
         return output
 
+    def _shard_kb(self) -> int:
+        """Under mkdocs serve (its pages on disk, in this edition's process or the original's) the smaller shards."""
+        return self.config.serve_shard_kb if self.on_disk else self.config.search_shard_kb
+
     @event_priority(-100)  # after every other plugin has written its files: the index reads the finished pages
     def on_post_build(self, *, config: Any) -> None:
         assert self.edition is not None and self.editions is not None
@@ -219,7 +224,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
                                     [e.prefix for e in self.editions.all], self.copies,
-                                    self.config.search_shard_kb * 1000, self.paths.out.parent / LOCK, self.memo)
+                                    self._shard_kb() * 1000, self.paths.out.parent / LOCK, self.memo)
             pruned = time.perf_counter()
             for kind in ("search", "pagefind") if self.cache else ():
                 self.cache.prune(kind, self.memo.keys(kind))

@@ -33,7 +33,8 @@ Why the index comes in shards: Pagefind holds everything it indexes in memory
 (about 28 bytes for each byte of the copies: 1.7 GB for one edition of 1,300
 long articles, and the editions build side by side).  So the copies are cut,
 in page order, into as few even shards of at most ``shard_bytes`` as that
-allows; Pagefind indexes one shard at a time (the first into ``pagefind/``,
+allows (``mkdocs serve`` cuts smaller shards, :data:`SERVE_SHARD_BYTES`, so that an
+edit re-indexes little); Pagefind indexes one shard at a time (the first into ``pagefind/``,
 the others into ``pagefind/shard-N/``), and only one Pagefind runs at a time
 in the whole build (a lock file in the build folder).  ``pagefind/shards.json``
 lists the other shards, which the search box merges into one result list
@@ -77,6 +78,9 @@ BUNDLE = "pagefind"  # the index's folder below the edition's root; overrides/pa
 SCRATCH = ".pagefind-source"  # the pages as Pagefind reads them, inside the site while it runs
 SHARDS = "shards.json"  # in the first shard's bundle: the other shards' folders; search.js reads it
 SHARD_BYTES = 36_000_000  # of search copies per Pagefind run: about 1 GB of Pagefind's memory
+# Under mkdocs serve: an edit re-indexes its page's shard only, about 1 s for a shard this size, where a
+# 36 MB one takes about 10 s; the larger query payload of many shards does not matter for a local preview.
+SERVE_SHARD_BYTES = 4_000_000
 LOCK = "pagefind.lock"  # in the project's build folder: held by whichever edition's Pagefind runs
 ARTICLE_CLASS = "md-content__inner"  # Material's article: no navigation, header or footer
 EXCLUDE_SELECTORS = (

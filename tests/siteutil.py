@@ -28,14 +28,15 @@ def make_project(dest: Path, archive: Path | None = None) -> Path:
     return dest
 
 
-def shard_search(project: Path, kb: int) -> None:
-    """Both editions' configurations with the search index cut into shards of ``kb`` KB of copies."""
+def shard_search(project: Path, kb: int, option: str = "search_shard_kb") -> None:
+    """Both editions' configurations with the search index cut into shards of ``kb`` KB of copies (under
+    ``mkdocs serve`` when ``option`` is ``serve_shard_kb``)."""
     for name, line in (("mkdocs.yml", "  - kexue-book\n"), ("mkdocs.en.yml", "      edition: en\n")):
         config = project / name
         text = config.read_text(encoding="utf-8")
         assert text.count(line) == 1, (name, line)
-        option = f"      search_shard_kb: {kb}\n"
-        text = text.replace(line, "  - kexue-book:\n" + option if name == "mkdocs.yml" else line + option)
+        setting = f"      {option}: {kb}\n"
+        text = text.replace(line, "  - kexue-book:\n" + setting if name == "mkdocs.yml" else line + setting)
         config.write_text(text, encoding="utf-8")
 
 

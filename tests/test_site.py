@@ -100,8 +100,13 @@ def test_serve_rebuilds_on_archive_edit_without_loop(tmp_path: Path):
 
 
 def test_a_dirty_serve_builds_again_only_the_edited_page_of_each_edition(tmp_path: Path):
-    """``mkdocs serve --dirty``: every edition's build skips the pages whose generated files did not change."""
+    """``mkdocs serve --dirty``: every edition's build skips the pages whose generated files did not change,
+    and its search index is cut into the small shards of ``serve_shard_kb``, of which the edit re-indexes the
+    edited page's (and a neighbour's, should the edit move a cut)."""
+    from tests.siteutil import shard_search
+
     project = make_project(tmp_path / "project")
+    shard_search(project, 20, option="serve_shard_kb")
     log = tmp_path / "serve.log"
     with _serving(project, log, "--dirty") as root:
         assert _wait_for(lambda: _shows(root + "en/gan/9969/", "Idempotent") and "Serving on" in log.read_text(),
@@ -118,6 +123,10 @@ def test_a_dirty_serve_builds_again_only_the_edited_page_of_each_edition(tmp_pat
         assert _wait_for(lambda: log.read_text().count("search index of") >= 4, 60), log.read_text()
         after = [p.stat().st_mtime_ns for p in pages]
         assert [a != b for a, b in zip(after, before, strict=True)] == [True, False, True, False]
+        indexed = [(int(n), int(kept)) for n, kept in
+                   re.findall(r"in (\d+) shard\(s\) \((\d+) kept from an earlier build\)", log.read_text())]
+        assert len(indexed) == 4 and all(n >= 5 and kept == 0 for n, kept in indexed[:2]), indexed
+        assert all(kept >= n - 2 for n, kept in indexed[2:]), indexed
 
 
 def test_formulas_are_kept_out_of_the_search_index(built: Path):
