@@ -10,8 +10,9 @@ scaffold only ever adds units; it never rewrites a translator's text.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,11 @@ from .text import digest, key_of
 from .yamldata import TRANSLATION_MAX_BYTES, DataError, Where, load_checked
 
 # How alike an old source paragraph and a new one must be for the new one to
-# count as an edit of the old (difflib ratio); below it, the new one is new.
+# count as an edit of the old (:func:`_likeness`); below it, the new one is new.
+# Only the old units about as far into the gap between two current blocks as
+# the new one are weighed (this many either side): linear, however long the gap.
 STALE_SIMILARITY = 0.5
+STALE_WINDOW = 8
 # A run of blocks matched to a run of units (see _spans) starts only where both open with this many of the same
 # letters, tries this many units there, and covers at most this many pieces on either side: a hostile file
 # cannot make the matching quadratic.
@@ -161,6 +165,18 @@ def _unit_hashes(post: Post, tr: Translation) -> list[str]:
     return hashes
 
 
+def _bigrams(key: str) -> Counter[str]:
+    """A readable key's letter pairs, for :func:`_likeness`."""
+    return Counter(key[n:n + 2] for n in range(len(key) - 1)) if len(key) > 1 else Counter(key)
+
+
+def _likeness(a: Counter[str], b: Counter[str]) -> float:
+    """How alike two texts read, 0 to 1, from their :func:`_bigrams`: the Dice coefficient of the pairs.
+    Linear in their length, where difflib's ratio can be quadratic on repetitive text."""
+    total = a.total() + b.total()
+    return 2 * (a & b).total() / total if total else 0.0
+
+
 def _span(blocks: list[str], units: list[str], i: int, k: int) -> tuple[int, int] | None:
     """Where the run of blocks from ``i`` and the run of units from ``k`` end (exclusive) when their keys, each
     run's joined, are the same text; None when they part first.  An empty key is a piece that may not join."""
@@ -197,11 +213,19 @@ def _spans(post: Post, tr: Translation, hashes: list[str], good: dict[str, Unit]
     for k, key in enumerate(units):
         if len(key) >= SPAN_START:
             starts.setdefault(key[:SPAN_START], []).append(k)
+    skip: dict[str, int] = {}  # per opening, how many of its units (in order) are known to be taken
     spans: dict[int, tuple[range, range]] = {}
     i = 0
     while i < len(blocks):
-        tries = [k for k in starts.get(blocks[i][:SPAN_START], ()) if units[k]][:SPAN_TRIES] \
-            if len(blocks[i]) >= SPAN_START else []
+        # The first few units still free that open like this block: a matched unit is never freed again, so
+        # dropping the taken ones from the front keeps the look-up short however many units open alike.
+        opening = blocks[i][:SPAN_START]
+        alike = starts.get(opening, []) if len(opening) == SPAN_START else []
+        first = skip.get(opening, 0)
+        while first < len(alike) and not units[alike[first]]:
+            first += 1
+        skip[opening] = first
+        tries = [k for k in alike[first:first + SPAN_TRIES * 4] if units[k]][:SPAN_TRIES]
         for k in tries:
             end = _span(blocks, units, i, k)
             if end is not None and (end[0] - i > 1 or end[1] - k > 1):  # one to one was matched before
@@ -221,8 +245,9 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     A unit whose hash (or readable text) matches is current.  A run of blocks
     that together tell one unit's text (or one block several units') is current
     on its first block, the others joined to it.  An unmatched block takes the
-    most similar unmatched old unit lying between the same current neighbours,
-    if it is similar enough to be an edit of it (stale); otherwise it is missing.
+    most similar unmatched old unit lying between the same current neighbours
+    (and about as far into that gap), if it is similar enough to be an edit of it
+    (stale); otherwise it is missing.
     """
     if tr is None:
         return [Aligned(b, State.MISSING) if b.translatable else Aligned(b, State.SHARED, b.text)
@@ -235,16 +260,24 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     index = {u.hash: k for k, u in enumerate(tr.units) if u.text.strip()}  # the unit `good` holds
     leftovers = [k for k, u in enumerate(tr.units) if u.hash not in used and u.text.strip()]
     pairs = []
-    for i, h in enumerate(hashes):
-        if h in good or i in joined or not post.blocks[i].translatable:
+    old: dict[int, Counter[str]] = {}  # the letter pairs of the leftover units weighed so far
+    gap: list[int] = []  # unmatched blocks since the last current one
+    before = -1  # the unit of the last current block
+    for i, h in enumerate([*hashes, ""]):  # "" closes the last gap
+        if i < len(hashes) and h not in good:
+            if i not in joined and post.blocks[i].translatable:
+                gap.append(i)
             continue
-        before = next((index[hashes[j]] for j in range(i - 1, -1, -1) if hashes[j] in good), -1)
-        after = next((index[hashes[j]] for j in range(i + 1, len(hashes)) if hashes[j] in good), len(tr.units))
-        for k in leftovers:
-            if before < k < after:
-                ratio = SequenceMatcher(None, tr.units[k].source, post.blocks[i].text, autojunk=False).ratio()
-                if ratio >= STALE_SIMILARITY:
-                    pairs.append((-ratio, i, k))
+        after = index[h] if i < len(hashes) else len(tr.units)
+        between = leftovers[bisect_right(leftovers, before):bisect_left(leftovers, after)] if before < after else []
+        for rank, j in enumerate(gap):  # an edited paragraph keeps about its place among its neighbours
+            reads = _bigrams(_readable(post.blocks[j]))
+            for k in between[max(0, rank - STALE_WINDOW):rank + STALE_WINDOW + 1]:
+                if k not in old:
+                    old[k] = _bigrams(key_of(tr.units[k].source))
+                if (likeness := _likeness(old[k], reads)) >= STALE_SIMILARITY:
+                    pairs.append((-likeness, j, k))
+        gap, before = [], after
     stale: dict[int, int] = {}
     taken: set[int] = set()
     for _, i, k in sorted(pairs):
@@ -264,8 +297,8 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
         elif h in good:
             out.append(Aligned(block, State.CURRENT, good[h].text, units=(index[h],)))
         elif i in stale:
-            old = tr.units[stale[i]]
-            out.append(Aligned(block, State.STALE, old.text, old.source, (stale[i],)))
+            was = tr.units[stale[i]]
+            out.append(Aligned(block, State.STALE, was.text, was.source, (stale[i],)))
         else:
             out.append(Aligned(block, State.MISSING))
     return out

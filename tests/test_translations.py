@@ -471,3 +471,18 @@ def test_an_english_page_shows_a_split_paragraph_translated_once(real, tmp_path)
         assert md.count(part[:12]) == 1  # each Chinese part once, in the hidden parallel copy
     start = md.index(english[:40])
     assert "kb-notice" not in md[start - 300:start + len(english) + 300]
+
+
+def test_edited_paragraphs_among_new_ones_are_stale_and_unrelated_ones_missing():
+    """Between two current blocks, each edited paragraph takes the old unit it reads like, also with new
+    paragraphs inserted before it; a paragraph like none of them is missing, and so is every block of a page
+    that shares nothing with a long file (the matching weighs only units near a block's place)."""
+    tr = _file(("开头的段落。", "Opening."), ("甲说的是扩散模型的前向过程。", "A."), ("乙说的是反向过程的采样。", "B."),
+               ("结尾的段落。", "End."))
+    post = _post("开头的段落。", "甲说的是扩散模型的前向过程，略有改动。", "全新的一段，讲别的事情。",
+                 "又一段新写的话。", "乙说的是反向过程的采样方法。", "结尾的段落。")
+    states = [a.state for a in align(post, tr)]
+    assert states == [State.CURRENT, State.STALE, State.MISSING, State.MISSING, State.STALE, State.CURRENT]
+    many = _file(*[(f"旧稿第{i}号，内容是甲乙丙。", "Old.") for i in range(3000)])
+    fresh = _post(*[f"新稿{i}：天地玄黄宇宙洪荒。" for i in range(3000)])
+    assert {a.state for a in align(fresh, many)} == {State.MISSING}
