@@ -29,19 +29,23 @@ page, and placement is handed posts and rules that a page or the editorial
 data could give but a reader would cut short.  :data:`STAGES` times such a
 stage on its own (``copy-*``: :func:`builder.search.search_page` on lines
 that once cost it quadratic time; ``place-*``: :func:`builder.place.place` on
-absurd titles, tags and rules), so that the unit tests need assert only what
-those inputs give, never how long they take.
+absurd titles, tags and rules; ``align-*``: :func:`builder.translations.align`
+on a translation file and a page that match only in runs, part late, or not at
+all), so that the unit tests need assert only what those inputs give, never
+how long they take.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from builder.model import PartialDate, Post, Source
+from builder.model import Block, BlockKind, PartialDate, Post, Source
 from builder.overlay import Overlay, PartRule
 from builder.place import place
 from builder.search import search_page
+from builder.translations import Translation, Unit, align, unit_hash
 
 HEAD = "1 Jan\n\n一篇敌意的文章\n\n"
 
@@ -167,6 +171,32 @@ def place_many_rules(scale: int) -> Callable[[], object]:
     return _place(posts, [*rules, _rule("rest", 100_000, fallback=True)])
 
 
+def _align(blocks: list[str], units: list[tuple[str, str]]) -> Callable[[], object]:
+    post = replace(_post(1, "一篇"), blocks=tuple(Block(BlockKind.PARAGRAPH, t, Source("hostile.md", i + 1))
+                                                  for i, t in enumerate(blocks)))
+    tr = Translation("k00001", Path("k00001.yml"), None, [Unit(unit_hash(s), s, t) for s, t in units])
+    return lambda: align(post, tr)
+
+
+def align_repeated_pieces(scale: int) -> Callable[[], object]:
+    """Every unit is two of the page's identical blocks: each a run to match, none a shortcut."""
+    piece = "重复的句子在这里。"
+    return _align([piece] * (2_000 * scale), [(piece * 2, "Two.")] * (1_000 * scale))
+
+
+def align_late_parting(scale: int) -> Callable[[], object]:
+    """Blocks and units that open alike and part at their very end: every start is tried, none matches."""
+    body = "相同的开头" * 40
+    return _align([f"{body}块{i}" for i in range(1_000 * scale)],
+                  [(f"{body}{body}单元{i}", "Unit.") for i in range(1_000 * scale)])
+
+
+def align_stale_candidates(scale: int) -> Callable[[], object]:
+    """A file whose units all differ from the page's blocks: each block is weighed against old units."""
+    return _align([f"第{i}段，说的是一件事情的第{i}个方面。" for i in range(250 * scale)],
+                  [(f"旧的第{i}段，讲的是另一件事情的第{i}个方面。", "Old.") for i in range(250 * scale)])
+
+
 STAGES: dict[str, Callable[[int], Callable[[], object]]] = {
     "copy-brackets": lambda scale: _copy("<" * (25_000 * scale)),
     "copy-unended-tag": lambda scale: _copy("<p " + "a" * (25_000 * scale)),
@@ -177,4 +207,7 @@ STAGES: dict[str, Callable[[int], Callable[[], object]]] = {
     "place-long-titles": place_long_titles,
     "place-absurd-tags": place_absurd_tags,
     "place-many-rules": place_many_rules,
+    "align-repeated-pieces": align_repeated_pieces,
+    "align-late-parting": align_late_parting,
+    "align-stale-candidates": align_stale_candidates,
 }
