@@ -197,6 +197,15 @@ def align_stale_candidates(scale: int) -> Callable[[], object]:
                   [(f"旧的第{i}段，讲的是另一件事情的第{i}个方面。", "Old.") for i in range(250 * scale)])
 
 
+def align_crossed_anchors(scale: int) -> Callable[[], object]:
+    """Current blocks that jump between the file's first and last units, a new block after each: every gap
+    spans all the old units in between."""
+    n = 500 * scale
+    units = [(f"锚点{i}号的段落。", f"Anchor {i}.") for i in range(2 * n)] + [(f"旧段{i}。", "Old.") for i in range(n)]
+    order = [units[i if i % 2 == 0 else 2 * n - i][0] for i in range(n)]
+    return _align([b for i, text in enumerate(order) for b in (text, f"新段{i}，从未译过。")], units)
+
+
 STAGES: dict[str, Callable[[int], Callable[[], object]]] = {
     "copy-brackets": lambda scale: _copy("<" * (25_000 * scale)),
     "copy-unended-tag": lambda scale: _copy("<p " + "a" * (25_000 * scale)),
@@ -210,4 +219,5 @@ STAGES: dict[str, Callable[[int], Callable[[], object]]] = {
     "align-repeated-pieces": align_repeated_pieces,
     "align-late-parting": align_late_parting,
     "align-stale-candidates": align_stale_candidates,
+    "align-crossed-anchors": align_crossed_anchors,
 }

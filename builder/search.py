@@ -33,9 +33,9 @@ Why the index comes in shards: Pagefind holds everything it indexes in memory
 (about 28 bytes for each byte of the copies: 1.7 GB for one edition of 1,300
 long articles, and the editions build side by side).  So the copies are cut,
 in page order, into as few even shards of at most ``shard_bytes`` as that
-allows (``mkdocs serve`` cuts smaller shards, :data:`SERVE_SHARD_BYTES`, so that an
-edit re-indexes little); Pagefind indexes one shard at a time (the first into ``pagefind/``,
-the others into ``pagefind/shard-N/``), and only one Pagefind runs at a time
+allows (``mkdocs serve`` cuts smaller ones, :data:`SERVE_SHARD_BYTES`, so that
+an edit re-indexes little); Pagefind indexes one shard at a time (the first
+into ``pagefind/``, the others into ``pagefind/shard-N/``), and only one Pagefind runs at a time
 in the whole build (a lock file in the build folder).  ``pagefind/shards.json``
 lists the other shards, which the search box merges into one result list
 (Pagefind's ``mergeIndex``, which sorts the merged results by score and runs

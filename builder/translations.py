@@ -269,10 +269,10 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
                 gap.append(i)
             continue
         after = index[h] if i < len(hashes) else len(tr.units)
-        between = leftovers[bisect_right(leftovers, before):bisect_left(leftovers, after)] if before < after else []
-        for rank, j in enumerate(gap):  # an edited paragraph keeps about its place among its neighbours
+        low, high = bisect_right(leftovers, before), bisect_left(leftovers, after)  # the old units between
+        for rank, j in enumerate(gap if low < high else ()):  # an edited paragraph keeps about its place
             reads = _bigrams(_readable(post.blocks[j]))
-            for k in between[max(0, rank - STALE_WINDOW):rank + STALE_WINDOW + 1]:
+            for k in leftovers[low + max(0, rank - STALE_WINDOW):min(high, low + rank + STALE_WINDOW + 1)]:
                 if k not in old:
                     old[k] = _bigrams(key_of(tr.units[k].source))
                 if (likeness := _likeness(old[k], reads)) >= STALE_SIMILARITY:
