@@ -209,7 +209,7 @@ def render_editions(book: Book, contexts: Sequence[Context], memo: Memo | None =
 
 
 BLOCK_FIELDS = ("kind", "text", "source", "markup", "level", "ordered", "info")  # what chapter_digest covers
-UNIT_FIELDS = ("block", "state", "text", "old_source")
+UNIT_FIELDS = ("block", "state", "text", "old_source", "units")
 TEXT_FIELDS = ("lang", "title", "title_state", "units")
 CHAPTER_FIELDS = ("post", "slug", "number", "series_position", "role", "texts")
 
@@ -244,7 +244,7 @@ def chapter_digest(chapter: Chapter) -> bytes:
     head = tuple(_plain(getattr(post, f.name)) for f in fields(post) if f.name != "blocks")
     texts = tuple((lang, t.lang, t.title, t.title_state.value,
                    tuple((place[id(u.block)] if id(u.block) in place else _block(u.block), u.state.value,
-                          None if u.text == u.block.text else u.text, u.old_source) for u in t.units))
+                          None if u.text == u.block.text else u.text, u.old_source, u.units) for u in t.units))
                   for lang, t in chapter.texts.items())
     return marshal.dumps((head, tuple(_block(b) for b in post.blocks), chapter.slug, chapter.number,
                           chapter.series_position, chapter.role, texts), 2)
