@@ -16,7 +16,16 @@ from builder.editions import DEFAULT as DEFAULT_EDITIONS
 from builder.glossary import Term, load_glossary
 from builder.model import Block, BlockKind, Level, Post, Source
 from builder.pipeline import Paths, run
-from builder.translations import State, Unit, align, dump_translation, load_translation, scaffold, unit_hash
+from builder.translations import (
+    State,
+    Translation,
+    Unit,
+    align,
+    dump_translation,
+    load_translation,
+    scaffold,
+    unit_hash,
+)
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -381,9 +390,8 @@ def test_an_article_has_one_unit_per_block_and_none_for_code_or_display_formulas
     assert states.count(State.SHARED) == 3 and states.count(State.MISSING) == 8
 
 
-def _file(*pairs: tuple[str, str]):
-    from builder.translations import Translation
-
+def _file(*pairs: tuple[str, str]) -> Translation:
+    """A translation file of (source, English) units, as read from disk."""
     return Translation("k", Path("k.yml"), None, [Unit(unit_hash(s), s, t, line=4 + 3 * i)
                                                   for i, (s, t) in enumerate(pairs)])
 
@@ -427,7 +435,7 @@ def test_a_run_is_bounded_in_length():
         tr = _file((piece * pieces, "All of it."),)
         states = [a.state for a in align(_post(*[piece] * pieces), tr)]
         assert states.count(State.JOINED) == joined
-    many = [a.state for a in align(_post(*[piece] * 3000), _file((piece * 2, "Two."),) )]
+    many = [a.state for a in align(_post(*[piece] * 3000), _file((piece * 2, "Two."),))]
     assert many.count(State.CURRENT) == 1 and many.count(State.JOINED) == 1
 
 
