@@ -201,13 +201,11 @@ def _span(blocks: list[str], units: list[str], i: int, k: int) -> tuple[int, int
                 return None
 
 
-def _spans(post: Post, tr: Translation, hashes: list[str], good: dict[str, Unit]) -> dict[int, tuple[range, range]]:
-    """Runs of unmatched blocks and unmatched units that tell the same text with other paragraph breaks, by the
-    run's first block: a plain-text scrape splits run-together text where the excerpt kept one paragraph, and
-    an excerpt may join what a page keeps apart.  Both runs are consecutive, and only a whole match counts."""
-    blocks = [_readable(b) if b.translatable and h not in good else "" for b, h in zip(post.blocks, hashes,
-                                                                                      strict=True)]
-    used = {h for h in hashes if h in good}
+def _spans(blocks: list[str], tr: Translation, used: set[str]) -> dict[int, tuple[range, range]]:
+    """Runs of unmatched blocks (their readable keys, "" for the others) and of units not ``used`` that tell the
+    same text with other paragraph breaks, by the run's first block: a plain-text scrape splits run-together
+    text where the excerpt kept one paragraph, and an excerpt may join what a page keeps apart.  Both runs are
+    consecutive, and only a whole match counts."""
     units = [key_of(u.source) if u.text.strip() and u.hash not in used else "" for u in tr.units]
     starts: dict[str, list[int]] = {}
     for k, key in enumerate(units):
@@ -254,9 +252,11 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
                 for b in post.blocks]
     good = tr.by_hash()
     hashes = _unit_hashes(post, tr)
-    spans = _spans(post, tr, hashes, good)
+    keys = [_readable(b) if b.translatable and h not in good else "" for b, h in zip(post.blocks, hashes, strict=True)]
+    used = {h for h in hashes if h in good}
+    spans = _spans(keys, tr, used)
     joined = {i for run, _ in spans.values() for i in run}
-    used = {h for h in hashes if h in good} | {tr.units[k].hash for _, run in spans.values() for k in run}
+    used |= {tr.units[k].hash for _, run in spans.values() for k in run}
     index = {u.hash: k for k, u in enumerate(tr.units) if u.text.strip()}  # the unit `good` holds
     leftovers = [k for k, u in enumerate(tr.units) if u.hash not in used and u.text.strip()]
     pairs = []
@@ -271,7 +271,7 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
         after = index[h] if i < len(hashes) else len(tr.units)
         low, high = bisect_right(leftovers, before), bisect_left(leftovers, after)  # the old units between
         for rank, j in enumerate(gap if low < high else ()):  # an edited paragraph keeps about its place
-            reads = _bigrams(_readable(post.blocks[j]))
+            reads = _bigrams(keys[j])
             for k in leftovers[low + max(0, rank - STALE_WINDOW):min(high, low + rank + STALE_WINDOW + 1)]:
                 if k not in old:
                     old[k] = _bigrams(key_of(tr.units[k].source))
