@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from itertools import islice, takewhile
 from pathlib import Path
 
 from .editions import Editions
 from .glossary import Term
 from .mathtext import formulas, split_math
-from .model import Aligned, Book, ChapterText, Level, Post, Problem, Source, State
+from .model import Aligned, Book, ChapterText, Level, Post, Problem, Source, State, with_joined
 from .translations import Translation, Unit, align, align_title, read_translation
 
 
@@ -124,9 +123,7 @@ def _edition_text(post: Post, tr: Translation | None, lang: str, terms: list[Ter
                                     f"source changed since translation: was {a.old_source!r}, "
                                     f"now {a.block.text!r}"))
         elif a.state == State.CURRENT:  # matched by hash, by its readable text, or a run by its joined text
-            source = " ".join([a.block.text] + [b.block.text for b in
-                                                takewhile(lambda b: b.state == State.JOINED,
-                                                          islice(units, n + 1, None))])
+            source = " ".join(b.block.text for b in with_joined(units, n))
             problems += _judge(source, a.text or "", [tr.units[k] for k in a.units], tr, terms)
     if missing:
         problems.append(Problem(Source(str(tr.path), 1), "untranslated",

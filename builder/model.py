@@ -6,9 +6,10 @@ these classes does I/O, so every stage can be tested on hand-made values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import islice
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,16 @@ class Aligned:
         if self.state == State.JOINED:
             return ""
         return self.text if self.state in (State.ORIGINAL, State.CURRENT) and self.text else self.block.text
+
+
+def with_joined(units: Sequence[Aligned], index: int) -> list[Aligned]:
+    """The unit at ``index`` and the joined units after it: the blocks whose source its text translates."""
+    run = [units[index]]
+    for unit in islice(units, index + 1, None):
+        if unit.state != State.JOINED:
+            break
+        run.append(unit)
+    return run
 
 
 @dataclass(frozen=True)

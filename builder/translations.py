@@ -201,12 +201,12 @@ def _span(blocks: list[str], units: list[str], i: int, k: int) -> tuple[int, int
                 return None
 
 
-def _spans(blocks: list[str], tr: Translation, used: set[str]) -> dict[int, tuple[range, range]]:
-    """Runs of unmatched blocks (their readable keys, "" for the others) and of units not ``used`` that tell the
-    same text with other paragraph breaks, by the run's first block: a plain-text scrape splits run-together
-    text where the excerpt kept one paragraph, and an excerpt may join what a page keeps apart.  Both runs are
-    consecutive, and only a whole match counts."""
-    units = [key_of(u.source) if u.text.strip() and u.hash not in used else "" for u in tr.units]
+def _spans(blocks: list[str], tr: Translation, sources: list[str], used: set[str]) -> dict[int, tuple[range, range]]:
+    """Runs of unmatched blocks (their readable keys, "" for the others) and of units not ``used`` (``sources``:
+    their sources' keys) that tell the same text with other paragraph breaks, by the run's first block: a
+    plain-text scrape splits run-together text where the excerpt kept one paragraph, and an excerpt may join
+    what a page keeps apart.  Both runs are consecutive, and only a whole match counts."""
+    units = [key if u.text.strip() and u.hash not in used else "" for u, key in zip(tr.units, sources, strict=True)]
     starts: dict[str, list[int]] = {}
     for k, key in enumerate(units):
         if len(key) >= SPAN_START:
@@ -253,8 +253,9 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
     good = tr.by_hash()
     hashes = _unit_hashes(post, tr)
     keys = [_readable(b) if b.translatable and h not in good else "" for b, h in zip(post.blocks, hashes, strict=True)]
+    sources = [key_of(u.source) for u in tr.units]
     used = {h for h in hashes if h in good}
-    spans = _spans(keys, tr, used)
+    spans = _spans(keys, tr, sources, used)
     joined = {i for run, _ in spans.values() for i in run}
     used |= {tr.units[k].hash for _, run in spans.values() for k in run}
     index = {u.hash: k for k, u in enumerate(tr.units) if u.text.strip()}  # the unit `good` holds
@@ -274,7 +275,7 @@ def align(post: Post, tr: Translation | None) -> list[Aligned]:
             reads = _bigrams(keys[j])
             for k in leftovers[low + max(0, rank - STALE_WINDOW):min(high, low + rank + STALE_WINDOW + 1)]:
                 if k not in old:
-                    old[k] = _bigrams(key_of(tr.units[k].source))
+                    old[k] = _bigrams(sources[k])
                 if (likeness := _likeness(old[k], reads)) >= STALE_SIMILARITY:
                     pairs.append((-likeness, j, k))
         gap, before = [], after

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from itertools import islice, takewhile
 
 from .. import inline
 from ..escape import html_text
 from ..mathtext import Segment, formulas, paragraph_markdown, split_math
-from ..model import Aligned, Block, BlockKind, Chapter, Markup, Problem, State
+from ..model import Aligned, Block, BlockKind, Chapter, Markup, Problem, State, with_joined
 from ..texsafety import unsafe_tex
 from . import names
 from .context import Context
@@ -126,9 +125,8 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
         return "", 0, ""
     if unit.state == State.CURRENT and unit.text:
         md, count = text_markdown(block, unit.text, ui, links, None)
-        run = [block] + [u.block for u in takewhile(lambda u: u.state == State.JOINED,
-                                                    islice(chapter.texts[ctx.lang].units, index + 1, None))]
-        alts = "\n\n".join(_alt(b, b.text, original.tag, ui, links) for b in run)
+        alts = "\n\n".join(_alt(u.block, u.block.text, original.tag, ui, links)
+                             for u in with_joined(chapter.texts[ctx.lang].units, index))
         return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n{alts}\n\n</div>', count, ""
     md, count = _memo_markdown(memo, block, block.text, ui, links, None)
     return md, count, names.NOTICE_STALE if unit.state == State.STALE else names.NOTICE_MISSING
