@@ -257,6 +257,24 @@ def test_english_search_stays_english(browser, tmp_path_factory, kind, query, ex
     assert watch.outside == [] and watch.errors == []
 
 
+@pytest.mark.parametrize("query,page,written", [
+    ("autoencoders", "diffusion/9152/", "autoencoder"),  # a plural finds the singular
+    ("optimiser", "deep-learning/6575/", "optimizer"),  # one spelling finds the other
+    ("minimising", "vae/8791/", "minimiz"),  # both at once
+])
+def test_english_search_finds_other_forms_of_a_word(browser, tmp_path_factory, query, page, written):
+    base, site = _served("real", tmp_path_factory.getbasetemp())
+    html = (site / "en" / page / "index.html").read_text(encoding="utf-8")
+    article = re.sub(r"<[^>]*>", " ", html[html.index("<article"):html.rindex("</article>")]).lower()
+    assert written in article and not re.search(rf"\b{query}\b", article)  # the text holds another form only
+    watch = Watch(browser)
+    watch.page.goto(base + "en/", wait_until="load")
+    links = [r["href"] for r in search(watch.page, query)]
+    assert base + "en/" + page in links, links
+    assert all(link.startswith(base + "en/") for link in links), links
+    assert watch.outside == [] and watch.errors == []
+
+
 def test_stale_paragraph_shows_its_notice(browser, tmp_path_factory):
     base, _ = _served("stale", tmp_path_factory.getbasetemp())
     watch = Watch(browser)

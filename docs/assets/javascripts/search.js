@@ -12,6 +12,13 @@
 // characters.  Pagefind's own dictionary (indexing) and the browser's
 // Intl.Segmenter (querying) cut words differently; this way neither cuts.
 //
+// English: the index is made in Chinese (an untranslated paragraph of the
+// English edition is Chinese), so Pagefind stems no English word; it does
+// match a query word to every word it begins.  So a query word is cut back to
+// its stem ("models" finds model and models, "trained" train and training),
+// and a word spelt with -ise or -ize is also asked for in the other spelling
+// (the translations use both: "optimisation" finds "optimization").
+//
 // Results are drawn with Material's search classes, so the box opens, sizes
 // and scrolls like Material's.  Titles and excerpts are set as text (never as
 // HTML); only the excerpt's highlights become <mark> elements.  The header is
@@ -37,15 +44,62 @@
   var IDEOGRAPH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var BETWEEN = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
 
-  // The searches a query needs: one per word when it holds ideographs (a word
-  // with ideographs is an exact phrase of its characters; the pages must
-  // hold every word), else the query as typed (Pagefind's words, stems, quotes).
+  var RESPELT = /^([a-z]{3,}[iy])([sz])(e|es|ed|ing|er|ers|ation|ations|able)$/;
+
+  // The beginning that an English word's other forms share ("models" → model,
+  // "probabilities" → probabilit, "trained" → train, "modelling" → model); the
+  // word as typed when it is not all small letters or too short to cut.
+  function stem(word) {
+    if (!/^[a-z]+$/.test(word)) { return word; }
+    var cut = word, least = 4;
+    if (/ies$/.test(word)) { cut = word.slice(0, -3); }
+    else if (/(?:ss|x|z|ch|sh)es$/.test(word)) { cut = word.slice(0, -2); }
+    else if (/[^sui]s$/.test(word)) { cut = word.slice(0, -1); least = 3; }  // GANs → gan
+    else if (/(?:ing|ed)$/.test(word)) { cut = word.replace(/(?:ing|ed)$/, "").replace(/([b-df-hj-np-tv-z])\1$/, "$1"); }
+    else if (/e$/.test(word)) { cut = word.slice(0, -1); }
+    return cut.length >= least ? cut : word;
+  }
+
+  // What a query word is asked for as: its stem, and the other spelling's stem
+  // where -ise and -ize (-yse, -yze) both spell it.
+  function forms(word) {
+    var lower = word.toLowerCase();
+    var found = RESPELT.exec(lower);
+    var other = found ? found[1] + (found[2] === "s" ? "z" : "s") + found[3] : "";
+    return other ? [stem(lower), stem(other)] : [stem(lower)];
+  }
+
+  // The searches a query needs, as alternatives whose results are joined; each
+  // alternative is searches whose results must all hold the page.  A query
+  // with ideographs is one search per word (a word with ideographs is an exact
+  // phrase of its characters; the pages must hold every word); else one search
+  // of its words' stems.  A quoted query is asked for as typed.  The second
+  // alternative, when there is one, spells the words the other way.
   function plan(query) {
-    var terms = query.split(/\s+/).filter(Boolean);
-    if (!terms.some(function (t) { return IDEOGRAPH.test(t); })) { return [query]; }
-    return terms.map(function (t) {
-      return IDEOGRAPH.test(t) ? '"' + t.replace(/"/g, "").replace(BETWEEN, "$1 ") + '"' : t;
+    if (query.indexOf('"') >= 0 && !IDEOGRAPH.test(query)) { return [[query]]; }
+    var terms = query.split(/\s+/).filter(Boolean).map(function (t) {
+      return IDEOGRAPH.test(t) ? ['"' + t.replace(/"/g, "").replace(BETWEEN, "$1 ") + '"'] : forms(t);
     });
+    var spellings = Math.max.apply(null, terms.map(function (f) { return f.length; }));
+    var alternatives = [];
+    for (var k = 0; k < spellings; k++) {
+      var words = terms.map(function (f) { return f[Math.min(k, f.length - 1)]; });
+      alternatives.push(IDEOGRAPH.test(query) ? words : [words.join(" ")]);
+    }
+    return alternatives;
+  }
+
+  // Pages found by any alternative, best first (a page found twice keeps its better score).
+  function unite(lists) {
+    if (lists.length === 1) { return lists[0]; }
+    var best = new Map();
+    lists.forEach(function (list) {
+      list.forEach(function (r) {
+        var seen = best.get(r.id);
+        if (!seen || seen.score < r.score) { best.set(r.id, r); }
+      });
+    });
+    return Array.from(best.values()).sort(function (a, b) { return b.score - a.score; });
   }
 
   // Pages found by every search, best first (the sum of their scores).
@@ -64,10 +118,9 @@
         if (!other) { return; }
         score += other.score;
       }
-      kept.push({ r: r, score: score });
+      kept.push(Object.assign({}, r, { score: score }));
     });
-    kept.sort(function (a, b) { return b.score - a.score; });
-    return kept.map(function (k) { return k.r; });
+    return kept.sort(function (a, b) { return b.score - a.score; });
   }
 
   var engine = null;
@@ -200,11 +253,15 @@
       return Promise.resolve();
     }
     return load().then(function (pagefind) {
-      return Promise.all(plan(query).map(function (q) { return pagefind.search(q); }));
-    }).then(function (searches) {
+      return Promise.all(plan(query).map(function (searches) {
+        return Promise.all(searches.map(function (q) { return pagefind.search(q); }));
+      }));
+    }).then(function (alternatives) {
       if (serial !== current) { return; }
       list.textContent = "";
-      pending = intersect(searches.map(function (s) { return (s && s.results) || []; }));
+      pending = unite(alternatives.map(function (searches) {
+        return intersect(searches.map(function (s) { return (s && s.results) || []; }));
+      }));
       say(count(pending.length));
       if (!pending.length) { list.setAttribute("data-kb-query", input.value); }
       return more(serial);
