@@ -159,3 +159,45 @@ def test_missing_images_show_each_editions_own_words(tmp_path: Path):
         assert "kb-figure__missing" in zh and "kb-figure__missing" in en
         assert "图片未收录" in zh and "image not in the archive" not in zh
         assert "image not in the archive" in en and "图片未收录" not in en
+
+
+def test_a_list_item_holding_a_display_formula_keeps_the_items_after_it(tmp_path: Path):
+    """The item after one with a display formula once became that formula's last line: its text lost, TeX shown."""
+    from html.parser import HTMLParser
+
+    from tests.test_escape import _site_markdown
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "6900.md").write_text(
+        "# [朴素贝叶斯](https://kexue.fm/archives/6900)\n\nBy 苏剑林 \\|\n\n2019-10-10 \\|\n\n"
+        "朴素贝叶斯假设特征条件独立：\n\n1. 先验：$p(y)$由频数估计；\n2. 似然：\n"
+        "\\\\begin{equation}p(x\\|y) = \\\\prod\\_{i} p(x\\_i\\|y)\\\\label{eq:nb}\\\\end{equation}\n"
+        "3. 预测：取$\\\\mathop{\\\\arg\\\\max}\\_y p(y)$。\n\n结束。\n\n"
+        "转载到请包括本文地址：[https://kexue.fm/archives/6900](https://kexue.fm/archives/6900)\n",
+        encoding="utf-8")
+    page = next(f.content for f in run_on(archive, tmp_path).rendered["zh"].files if f.path.endswith("/6900.md"))
+
+    class Items(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.items: list[str] = []
+            self.depth = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "li":
+                self.items.append("")
+                self.depth += 1
+
+        def handle_endtag(self, tag):
+            self.depth -= tag == "li"
+
+        def handle_data(self, data):
+            if self.depth:
+                self.items[-1] += data
+
+    items = Items()
+    items.feed(_site_markdown().convert(page.split("---\n", 2)[2]))
+    assert len(items.items) == 3, items.items
+    assert "\\begin{equation}" in items.items[1] and "\\mathop" not in items.items[1]
+    assert items.items[2].strip().startswith("预测：取") and "\\mathop{\\arg\\max}" in items.items[2] and "$" not in items.items[2]

@@ -149,7 +149,10 @@ def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
     """Add one unit's Markdown to ``blocks``; whether it was a bare list item (the next item joins its list)."""
     if block.kind == BlockKind.LIST_ITEM and _is_item(md):
         if prev_item:  # the next item of the same list: one list, nested where the page nested it
-            blocks[-1] += "\n" + md
+            # An item of several paragraphs (a display formula under its text) makes the list loose: without
+            # a blank line the next item's marker would be read as that formula's last line.
+            loose = "\n\n" in md or "\n\n" in blocks[-1]
+            blocks[-1] += ("\n\n" if loose else "\n") + md
             return True
         blocks.append(md.lstrip())  # a list's first item (or one after a wrapped unit) cannot start indented
         return True
