@@ -220,13 +220,27 @@ def _entry_text(entry: Entry) -> str:
     return fold((entry.title or "") + "\n" + "\n".join(block_text(b) for b in entry.blocks))
 
 
-def _length(entry: Entry) -> int:
-    return sum(len(b.text) for b in entry.blocks)
+# What each shape of article page keeps of the post's structure (links, images, tables, exact headings).
+SHAPE_RANK = {"page-markdown": 2, "page-text": 1, "page-body": 0}
+WHOLE = 0.9  # a page with at least this share of the longest text of its group has lost none of it
 
 
-def _rank(entry: Entry) -> tuple[bool, int]:
-    """Whose text a post keeps: a whole article page before any excerpt, then the longest."""
-    return entry.complete, _length(entry)
+def _best(group: list[Entry]) -> tuple[int, str]:
+    """Whose text a post keeps, and why: a whole article page before any excerpt; among pages, the shape that
+    keeps the most structure (converter Markdown, then plain text, then body only) unless it holds markedly
+    less text than another; then the longest.  The first of equals: dump order decides ties."""
+    lengths = [sum(len(block_text(b)) for b in e.blocks) for e in group]
+    longest = max(lengths)
+
+    def rank(k: int) -> tuple[bool, int, int]:
+        entry = group[k]
+        whole = entry.complete and lengths[k] >= WHOLE * longest
+        return entry.complete, SHAPE_RANK.get(entry.fmt, 0) if whole else -1, lengths[k]
+
+    top = max(range(len(group)), key=rank)
+    shapes = {SHAPE_RANK.get(e.fmt, 0) for e in group if e.complete}
+    why = "it keeps the most structure" if len(shapes) > 1 and rank(top)[1] == max(shapes) else "it is the longest"
+    return top, why
 
 
 def _name(entry: Entry) -> str:
@@ -526,7 +540,7 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
                  problems: list[Problem]) -> Post:
     """One post of a group's entries; ``facts`` and ``openings`` are theirs, computed once for all groups."""
     fact = next((f for f in facts if f is not None), None)  # a group holds at most one post id
-    top = max(range(len(group)), key=lambda k: _rank(group[k]))  # the first of equals: dump order decides ties
+    top, why = _best(group)
     best = group[top]
 
     titles = [e for e in group if e.title]
@@ -582,7 +596,7 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
     if len(pages) > 1:
         problems.append(Problem(pages[1].source, "page-duplicate",
                                 f"{len(pages)} full pages of post {post_id or key}: the text of {best.source} is "
-                                "used, the others' is not", Level.WARNING))
+                                f"used ({why}), the others' is not", Level.WARNING))
     category = next((e.category for e in sorted(group, key=lambda e: not e.complete) if e.category), None)
     tags = next((e.tags for e in sorted(group, key=lambda e: not e.complete) if e.tags), ())
     return Post(key=key, title=title, title_source=title_source, date=date, author=author,

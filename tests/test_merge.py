@@ -341,6 +341,24 @@ def test_two_full_pages_of_one_post_keep_one_text_and_say_so():
     assert dup.level == Level.WARNING and "a.txt:1" in dup.message
 
 
+def test_of_two_full_pages_the_one_that_kept_the_structure_wins_unless_it_lost_text():
+    """A plain-text scrape is a few characters longer (its run-together spaces, its " #" marks) but lost the
+    links, tables and exact headings of the converter's page: the converter's text is kept."""
+    opening = "同一篇全文的开头段落，两次抓取都一样。"
+    page = _page(1, "标题", opening, "见[前文](<https://kexue.fm/archives/1>)的推导，这里不再重复，直接给出结论并加以讨论。",
+                 post_id="5", name="md.txt")
+    text = replace(_page(1, "标题", opening, "见 前文 的推导，这里不再重复，直接给出结论并加以讨论。", post_id="5",
+                         name="text.txt"), fmt="page-text")
+    for order in ([page, text], [text, page]):
+        posts, problems = _merged(order)
+        assert len(posts) == 1 and posts[0].blocks == page.blocks
+        (dup,) = _codes(problems, "page-duplicate")
+        assert "md.txt:1" in dup.message and "structure" in dup.message
+    short = _page(1, "标题", opening, post_id="5", name="md.txt")  # the converter's page lost a paragraph
+    posts, problems = _merged([short, text])
+    assert posts[0].blocks == text.blocks and "longest" in _codes(problems, "page-duplicate")[0].message
+
+
 def test_two_full_pages_claiming_one_id_with_different_texts_are_both_kept():
     a = _page(1, "扩散模型随笔", "这一页讲的是扩散模型的加噪过程与去噪过程。", post_id="9001", name="a.txt")
     b = _page(1, "另一个抓取版本", "这一页讲的完全是另一件事，只是编号抄错了。", post_id="9001", name="b.txt")

@@ -200,4 +200,5 @@ def test_a_list_item_holding_a_display_formula_keeps_the_items_after_it(tmp_path
     items.feed(_site_markdown().convert(page.split("---\n", 2)[2]))
     assert len(items.items) == 3, items.items
     assert "\\begin{equation}" in items.items[1] and "\\mathop" not in items.items[1]
-    assert items.items[2].strip().startswith("预测：取") and "\\mathop{\\arg\\max}" in items.items[2] and "$" not in items.items[2]
+    third = items.items[2].strip()
+    assert third.startswith("预测：取") and "\\mathop{\\arg\\max}" in third and "$" not in third
