@@ -96,6 +96,22 @@ def test_a_page_without_footer_says_so_and_keeps_its_body():
     assert any(p.code == "page-partial" for p in problems)
 
 
+def test_titles_lose_the_converters_escapes_also_inside_tex():
+    """The title link and the citation are escaped like the body: ``$\\\\pi$`` on the page is ``$\\pi$``."""
+    head = ("# [闲聊：$\\\\pi$的连分数\\_第\\*1\\*篇](https://kexue.fm/archives/1500)\n\n"
+            "By 苏剑林 \\|\n2011-05-02 \\|\n\n")
+    citation = ("苏剑林. (May. 02, 2011). 《闲聊：$\\\\pi$的连分数\\_第\\*1\\*篇 》\\[Blog post\\]. Retrieved from "
+                "[https://kexue.fm/archives/1500](https://kexue.fm/archives/1500)\n")
+    title = "闲聊：$\\pi$的连分数_第*1*篇"
+    (entry,), _ = read_document(head + "正文。\n\n转载到请包括本文地址：https://kexue.fm/archives/1500\n\n" + citation,
+                                "a.txt")
+    assert entry.title == title
+    body_only = ("正文。\n\n转载到请包括本文地址：[https://kexue.fm/archives/1500](https://kexue.fm/archives/1500)\n\n"
+                 "如果您需要引用本文，请参考：\n\n" + citation)
+    (entry,), _ = read_document("## SEARCH\n\n- [打赏](https://kexue.fm/reward.html)\n\n" + body_only, "b.txt")
+    assert entry.title == title
+
+
 def test_huge_lines_and_dollars_read_in_bounded_time():
     page = ("# [标题](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
             + "$" * 5000 + "\n\n" + "文" * 100_000 + "\n")

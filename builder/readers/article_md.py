@@ -36,7 +36,8 @@ FMT = "page-markdown"
 BLOG_POST = r"https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})"
 _TITLE_LINE = re.compile(r"^#[ \t]+\[(?P<title>.+)\]\((?P<url>" + BLOG_POST + r")/?(?:[ \t]+\"[^\"]*\")?\)[ \t]*$")
 ANCHOR_HEADING = re.compile(r"^#{2,6}[ \t].*\[\\?#\]\(")
-_REPRINT_MD = re.compile(r"转载到请包括本文地址.{0,20}\]\(")
+_REPRINT_MD = re.compile(r"转载到请包括本文地址.{0,80}\]\(")  # the link's text is its URL: 30-40 characters
+_CITATION_MD = re.compile(r"\\\[Blog post\\\]")  # only a converter escapes the citation's brackets
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _BY = re.compile(r"^\s*By\s+(?P<author>[^\\|｜]{1,40}?)\s*(?:\\?[|｜]|$)")
 _READERS = re.compile(r"\d[\d,]*\s*位读者")
@@ -49,7 +50,8 @@ def recognise(text: str) -> str | None:
     """``page-markdown`` when the text is a converter's article page: its title link, anchored headings or footer."""
     head = text[:400_000]
     for line in head.splitlines():
-        if _TITLE_LINE.match(line) or ANCHOR_HEADING.match(line) or _REPRINT_MD.search(line):
+        if _TITLE_LINE.match(line) or ANCHOR_HEADING.match(line) or _REPRINT_MD.search(line) or (
+                _CITATION_MD.search(line)):
             return FMT
     return None
 
@@ -66,6 +68,21 @@ def page_parser(stock: bool = False) -> MarkdownIt:
 
 
 _PAGE = page_parser()
+
+
+def line_text(md: str) -> str:
+    """One line of the page as a reader sees it: markup gone, the converter's escapes undone everywhere.
+
+    TeX included (``$\\\\pi$`` is ``$\\pi$``): the page's parser has no math rule, so its text
+    tokens are unescaped whole, as in the body.
+    """
+    out: list[str] = []
+    for tok in _PAGE.parseInline(md)[0].children or []:
+        if tok.type in ("text", "code_inline", "image"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return "".join(out)
 
 
 @dataclass
@@ -408,7 +425,7 @@ class _PlainLines(Sequence[str]):
         text = self._plain.get(index)
         if text is None:
             line = self._lines[index]
-            text = self._plain[index] = inline.plain(line) if line.strip() else ""
+            text = self._plain[index] = line_text(line) if line.strip() else ""
         return text
 
 
@@ -428,7 +445,7 @@ def _head(lines: list[str]) -> _Head:
         m = _TITLE_LINE.match(line)
         if not m:
             continue
-        title = inline.plain(m.group("title")).strip() or None
+        title = line_text(m.group("title")).strip() or None
         author, date, end = None, None, i + 1
         for j in range(i + 1, min(i + 12, len(lines))):
             text = lines[j].strip()
