@@ -77,6 +77,15 @@ def test_headings_lists_quotes_code_tables():
     parsed = _parse(table)
     assert [t for t, _ in parsed.tags].count("td") == 2
     assert "\\vert" in table  # the formula's bar does not cut the row
+    table = _html(BlockKind.TABLE, "| 代码 | 说明 |\n|---|---|\n| `a \\| b` | 竖线 a\\|b |")
+    parsed = _parse(table)
+    assert [t for t, _ in parsed.tags].count("td") == 2 and "\\" not in "".join(parsed.text)
+    assert "<code>a | b</code>" in table and "竖线 a|b" in "".join(parsed.text)
+    table = _html(BlockKind.TABLE, "| 图 | 链接 |\n|---|---|\n| ![甲\\|乙](<https://x.org/1.png>) | "
+                  "[丙](<https://x.org/a\\|b>) |")
+    parsed = _parse(table)
+    assert [t for t, _ in parsed.tags].count("td") == 2
+    assert [a["href"] for t, a in parsed.tags if t == "a"] == ["https://x.org/a%7Cb"]
 
 
 def test_images_are_local_or_a_placeholder_linking_to_the_original():
@@ -91,6 +100,9 @@ def test_images_are_local_or_a_placeholder_linking_to_the_original():
     parsed = _parse(missing)
     assert not any(t == "img" for t, _ in parsed.tags) and "<b>图</b>" in "".join(parsed.text)
     assert any(a.get("href") == "https://kexue.fm/archives/4242" for t, a in parsed.tags if t == "a")
+    caption = _html(BlockKind.IMAGE, inline.escape("$p(y|x)$的示意图*"), links, info=url)  # as a page's alt is kept
+    (img,) = [a for t, a in _parse(caption).tags if t == "img"]
+    assert img["alt"] == "$p(y|x)$的示意图*" and "$p(y|x)$的示意图*" in "".join(_parse(caption).text)
 
 
 def test_formulas_pass_through_the_page_tex_function():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .. import inline
 from ..escape import html_text, md_text, safe_href
-from ..model import Block, BlockKind
+from ..model import Block, BlockKind, Markup
 from . import names
 
 
@@ -81,23 +81,31 @@ def _image(alt: str, url: str, links: Links) -> str:
 
 
 def render_inline(text: str, links: Links, *, cell: bool = False, heading: bool = False) -> list[str]:
-    """One block's text → Markdown pieces; a display formula inside running text is a piece of its own."""
+    """One block's text → Markdown pieces; a display formula inside running text is a piece of its own.
+
+    In a table ``cell`` a '|' would end the cell: text escapes it, markup spells it as a character
+    reference, and code spans keep it, as the table reads it there as text.
+    """
     pieces: list[str] = []
     out: list[str] = []
+
+    def add(piece: str) -> None:
+        out.append(piece.replace("|", "&#124;") if cell else piece)
+
     anchor: list[bool] = []  # for each open link: whether it became a link (else its label is text)
     for tok in inline.parse(text):
         t = tok.type
         if t == "text":
             out.append(md_text(tok.content, autolink=not anchor))
         elif t in ("softbreak",):
-            out.append(" ")
+            add(" ")
         elif t == "hardbreak":
-            out.append(" " if cell or heading else "<br>")
+            add(" " if cell or heading else "<br>")
         elif t == "math_inline":
-            out.append(_math(links.tex(tok.content), cell))
+            add(_math(links.tex(tok.content), cell))
         elif t == "math_inline_double":
             if cell or heading or anchor:
-                out.append(_math("\\displaystyle " + links.tex(tok.content), cell))
+                add(_math("\\displaystyle " + links.tex(tok.content), cell))
             else:
                 pieces.append("".join(out).strip())
                 out = []
@@ -105,31 +113,31 @@ def render_inline(text: str, links: Links, *, cell: bool = False, heading: bool 
         elif t == "code_inline":
             out.append(_code(tok.content))
         elif t == "strong_open":
-            out.append("<strong>")
+            add("<strong>")
         elif t == "strong_close":
-            out.append("</strong>")
+            add("</strong>")
         elif t == "em_open":
-            out.append("<em>")
+            add("<em>")
         elif t == "em_close":
-            out.append("</em>")
+            add("</em>")
         elif t == "link_open":
             href = str(tok.attrs.get("href", ""))
             internal = links.chapter(href)
             if internal and not heading:
                 target, fragment = internal
-                out.append(f'<a href="{html_text(target)}{"#" + html_text(fragment) if fragment else ""}" '
+                add(f'<a href="{html_text(target)}{"#" + html_text(fragment) if fragment else ""}" '
                            f'class="{names.LINK_POST}">')
                 anchor.append(True)
             elif (safe := safe_href(href)) and not heading and not anchor:
-                out.append(f'<a href="{html_text(safe)}" class="{names.LINK_EXTERNAL}" rel="noopener">')
+                add(f'<a href="{html_text(safe)}" class="{names.LINK_EXTERNAL}" rel="noopener">')
                 anchor.append(True)
             else:
                 anchor.append(False)
         elif t == "link_close":
             if anchor and anchor.pop():
-                out.append("</a>")
+                add("</a>")
         elif t == "image":
-            out.append(_image(tok.content, str(tok.attrs.get("src", "")), links))
+            add(_image(tok.content, str(tok.attrs.get("src", "")), links))
     pieces.append("".join(out).strip())
     return [p for p in pieces if p]
 
@@ -158,8 +166,7 @@ def _table(text: str, links: Links) -> str:
         if k == 1:
             out.append("|" + "---|" * len(rows[0]))
             continue
-        rendered = [" ".join(render_inline(c.strip().replace("\\|", "|"), links, cell=True)).replace("|", "\\|")
-                    for c in cells]
+        rendered = [" ".join(render_inline(c.strip().replace("\\|", "|"), links, cell=True)) for c in cells]
         rendered += [""] * (len(rows[0]) - len(rendered))
         out.append("| " + " | ".join(rendered[: len(rows[0])]) + " |")
     return "\n".join(out)
@@ -178,7 +185,7 @@ def block_markdown(block: Block, text: str, links: Links) -> str:
     if kind == BlockKind.RULE:
         return "***"
     if kind == BlockKind.IMAGE:
-        return figure(text, block.info, links)
+        return figure(inline.plain(text) if block.markup == Markup.MARKDOWN else text, block.info, links)
     pieces = render_inline(text, links)
     if kind == BlockKind.LIST_ITEM:
         marker = f"{block.info}." if block.ordered and block.info.isdigit() else "-"
