@@ -83,6 +83,13 @@ def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
         raw = sorted(set(RAW.findall(text)))
         if raw and not any(p in "/" + path for p in BROKEN_ON_PURPOSE):
             findings.append(f"{path}: raw TeX or Markdown visible: {raw}")
+        toc = watch.page.evaluate("""() => [...document.querySelectorAll('.md-nav--secondary')].map(n => {
+          const c = n.cloneNode(true);
+          c.querySelectorAll('mjx-container').forEach(e => e.remove());
+          return c.textContent;
+        }).join(' ')""")
+        if RAW.search(toc) or "\\(" in toc:
+            findings.append(f"{path}: raw TeX in the table of contents: {toc.split()}")
         found = watch.page.evaluate("""() => ({
           headings: [...document.querySelectorAll('article h2[id], article h3[id]')]
                       .filter(h => !h.closest('.kb-alt')).map(h => h.id),
@@ -101,6 +108,9 @@ def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
             watch.page.screenshot(path=str(SHOTS / (path.strip("/").replace("/", "-") + ".png")), full_page=True)
     assert not findings, "\n".join(findings)
     assert formulas > 50 and headings > 10
+    watch.page.goto(base + next(p for p in pages if p.endswith("/9003/")))
+    watch.math()
+    assert watch.page.evaluate("() => document.querySelectorAll('.md-nav--secondary mjx-container').length") >= 1
     assert not watch.outside and not watch.dialogs, (watch.outside, watch.dialogs)
     watch.page.close()
 

@@ -7,6 +7,38 @@
 // MathJax) drops every link that is not http(s), and every style, class and id
 // a formula asks for (\style, \class, \cssId, \data, \href{javascript:…});
 // \require may load nothing that is not already bundled.
+// The table of contents repeats the headings as text: a formula in a heading
+// shows there as its TeX between \( and \), the delimiters arithmatex gave it.
+// Each such stretch is put back into an element like the one arithmatex made
+// in the heading, set as text (never as HTML), and typeset with the page: the
+// same TeX as the heading's, which the builder already checked.
+function markTableOfContents() {
+  var links = document.querySelectorAll(".md-nav--secondary .md-nav__link");
+  Array.prototype.forEach.call(links, function (link) {
+    if (link.querySelector(".arithmatex")) { return; }
+    var walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) {
+      var parts = node.nodeValue.split(/(\\\([\s\S]*?\\\))/);
+      if (parts.length < 2) { return; }
+      var fragment = document.createDocumentFragment();
+      parts.forEach(function (part, i) {
+        if (!part) { return; }
+        if (i % 2) {
+          var math = document.createElement("span");
+          math.className = "arithmatex";
+          math.textContent = part;
+          fragment.appendChild(math);
+        } else {
+          fragment.appendChild(document.createTextNode(part));
+        }
+      });
+      node.parentNode.replaceChild(fragment, node);
+    });
+  });
+}
+
 window.MathJax = {
   loader: {
     load: ["ui/safe"],
@@ -49,6 +81,7 @@ window.MathJax = {
       // page a second time doubles formulas and turns \boldsymbol red.
       document$.subscribe(function () {
         MathJax.startup.promise = MathJax.startup.promise.then(function () {
+          markTableOfContents();
           var pending = Array.prototype.filter.call(
             document.querySelectorAll(".arithmatex"),
             function (el) { return !el.querySelector("mjx-container"); }
