@@ -54,6 +54,7 @@ class _Traits:
     series: tuple[str, int] | None = None  # (name key, number)
     year: int | None = None
     month_day: tuple[int, int] | None = None
+    page: bool = False  # a whole article page is among the entries: its title is the post's current one
 
     def conflict(self, other: _Traits) -> str | None:
         """Why these cannot be one post, or None when nothing contradicts.
@@ -67,7 +68,10 @@ class _Traits:
             return f"different URLs ({self.url}, {other.url})"
         if self.series and other.series and self.series[0] == other.series[0] and self.series != other.series:
             return f"different series numbers ({self.series[1]}, {other.series[1]})"
-        if self.title is not None and other.title is not None and self.title != other.title:
+        if self.title is not None and other.title is not None and self.title != other.title and not (
+                self.page != other.page and self.month_day is not None and self.month_day == other.month_day):
+            # The blog retitles posts and a listing keeps the old title: against the post's own page, of the
+            # same day, a different title is no contradiction (the opening paragraph must still agree).
             return "different titles"
         if self.month_day and other.month_day and self.month_day != other.month_day:
             (m1, d1), (m2, d2) = self.month_day, other.month_day
@@ -81,7 +85,8 @@ class _Traits:
         return _Traits(post_id=self.post_id or other.post_id, url=self.url or other.url,
                        title=self.title if self.title is not None else other.title,
                        named=self.named or other.named, series=self.series or other.series,
-                       year=self.year or other.year, month_day=self.month_day or other.month_day)
+                       year=self.year or other.year, month_day=self.month_day or other.month_day,
+                       page=self.page or other.page)
 
     def known(self) -> int:
         return sum(x is not None for x in (self.post_id, self.url, self.title, self.year, self.month_day))
@@ -133,7 +138,7 @@ def _traits(entry: Entry) -> _Traits:
     date = entry.date
     return _Traits(post_id=entry.post_id or _id_of(entry.url), url=_url_form(entry.url) if entry.url else None,
                    title=title, named=named, series=series, year=date.year if date else None,
-                   month_day=(date.month, date.day) if date else None)
+                   month_day=(date.month, date.day) if date else None, page=entry.complete)
 
 
 class _Groups:
@@ -404,6 +409,10 @@ class _Merger:
             traits = groups.of(i)
             if traits.title is not None:  # titled groups come first: no untitled post is found yet
                 pool = by_title.get(traits.title, []) + by_title.get(None, [])
+                if traits.month_day is not None:  # a post retitled since: its page, of the same day
+                    pool += [p for p in by_day.get(traits.month_day, [])
+                             if groups.of(p).page != traits.page and groups.of(p).title != traits.title]
+                    pool.sort(key=rank.__getitem__)
             elif traits.month_day is not None:
                 pool = sorted(by_day.get(traits.month_day, []) + by_day.get(None, []), key=rank.__getitem__)
             else:
@@ -426,7 +435,8 @@ class _Merger:
                 near = next((p for p in found if _similar(self.openings[p] or "", self.openings[i] or "")), None)
                 if near is not None and not groups.reported_apart(near, i):
                     self.keep_apart(i, [near], f"{self.name(i)} and {self.name(near)} are kept apart: "
-                                    f"same opening paragraph, but {groups.conflict(near, i)}", Level.INFO)
+                                    f"same opening paragraph, but {groups.conflict(near, i) or 'different titles'}",
+                                    Level.INFO)
                 rank[i] = len(found)
                 found.append(i)
                 by_title.setdefault(traits.title, []).append(i)

@@ -324,6 +324,25 @@ def test_an_excerpt_and_its_full_page_are_one_chapter_with_the_full_text_and_the
     assert "多模态模型方案浅谈" in retitled.message and retitled.source == Source("crafted.txt", 1)
 
 
+def test_a_listing_with_an_older_title_joins_the_page_of_the_same_day_that_opens_alike():
+    """The blog retitles posts; a listing (no id, no URL) keeps the old title.  Same day and opening: one post."""
+    opening = "这是摘录的开头段落，和全文一字不差，足够长足够长。"
+    listing = _entry(1, "随机矩阵浅谈：半圆律", opening, date=PartialDate(2, 21))
+    page = _page(5, "随机矩阵的谱（一）：从半圆律说起", opening, "全文的第二段。", post_id="9060")
+    posts, problems = _merged([listing, page])
+    (post,) = posts
+    assert post.title == "随机矩阵的谱（一）：从半圆律说起" and post.blocks == page.blocks
+    assert {str(s) for s in post.sources} == {"crafted.txt:1", "pages/x.txt:5"}
+    (retitled,) = _codes(problems, "retitled")
+    assert "随机矩阵浅谈：半圆律" in retitled.message
+    other_day = _entry(1, "随机矩阵浅谈：半圆律", opening, date=PartialDate(2, 22))
+    posts, problems = _merged([other_day, page])
+    assert len(posts) == 2 and any("different titles" in p.message for p in _codes(problems, "kept-apart"))
+    two_listings = [_entry(1, "旧标题甲", opening, date=PartialDate(2, 21)),
+                    _entry(9, "旧标题乙", opening, date=PartialDate(2, 21))]
+    assert len(_merged(two_listings)[0]) == 2  # neither is the post's own page
+
+
 def test_a_page_without_an_id_joins_its_excerpt_by_the_opening_despite_markup():
     excerpt = _entry(1, "一篇文章", "开头段落说了《前文》中的结论$x_t$，足够长足够长。")
     page = _page(5, "一篇文章", "开头段落说了 [《前文》](<https://kexue.fm/archives/1>) 中的结论$x_t$，足够长足够长。",
