@@ -202,6 +202,47 @@ def test_a_hash_is_a_heading_marker_only_after_a_short_phrase_and_outside_formul
     assert body_of(" 在Python中用 # 表示注释。") == [(P, 0, "在Python中用 # 表示注释。")]
 
 
+# Real section titles of the blog end in a character that is also a function word (用, 向, 和, 为, 的…).
+REAL_HEADINGS = ["梯度方向", "实际应用", "级数求和", "权重之和", "数值求和", "矩阵的应用", "注意力的作用", "渐近行为",
+                 "总和", "定向", "调和", "解的存在"]
+
+
+@pytest.mark.parametrize("heading", REAL_HEADINGS)
+def test_a_heading_may_end_in_a_function_word_when_it_stands_alone(heading):
+    assert body_of(f" 前文。 {heading} # 正文。") == [(P, 0, "前文。"), (H, 2, heading), (P, 0, "正文。")]
+    assert body_of(f" {heading} # 正文。") == [(H, 2, heading), (P, 0, "正文。")]
+    assert body_of(f" 第一节 # {heading} # 正文。") == [(H, 2, "第一节"), (H, 2, heading), (P, 0, "正文。")]
+
+
+def test_the_red_team_line_gives_all_its_headings():
+    assert [t for k, _, t in body_of(" 这里先说结论。 实际应用 # 在实践中常用。 梯度方向 # 沿负梯度走。 "
+                                     "级数求和 # 求和。 结果与讨论 # 好。") if k == H] == [
+        "实际应用", "梯度方向", "级数求和", "结果与讨论"]
+
+
+@pytest.mark.parametrize("text", [
+    " 在Python中用 # 表示注释。",  # the word before the function word ties it to a clause: 中用, 常用, 们用, 以用
+    " 前文。 在Python中用 # 表示注释。",
+    " 前文。 通常用 # 表示注释。",
+    " 前文。 我们用 # 表示注释。",
+    " 前文。 可以用 # 表示注释。",
+    " 前文。 Python里用 # 表示注释。",
+    " 前文。 用 # 表示注释。",  # the function word alone
+    " 前文。 在 Shell 里 # 开头的行是注释。",  # a space or a Latin letter before the function word
+    " 前文。 Python的 # 号表示注释。",
+    " 第 # 行是注释。",  # an ordinal prefix never ends a title
+    " 前文。 代码的第 # 行是注释。",
+    " 前文。 井号 # ，也就是注释符号。",  # a new paragraph never starts with a comma
+    # Mid-paragraph (the last words of a long run), a phrase ending in a function word is never taken.
+    " 前文，这是一段没有句号的长文字，" + "很长" * 30 + " 梯度方向 # 正文。",
+    " C# 语言和 F# 语言。",
+    " 前文。 #include <stdio.h> 是头文件。",
+])
+def test_a_hash_mentioned_in_prose_is_not_a_heading(text):
+    assert [k for k, _, _ in body_of(text)] == [P] * len(body_of(text))
+    assert "#" in "".join(t for _, _, t in body_of(text))
+
+
 def test_code_is_taken_only_where_it_is_unmistakable():
     # A lone assignment-like line in prose stays prose; so does English.
     assert body_of(" 质能方程写成\nE = mc^2\n 这样。") == [(P, 0, "质能方程写成"), (P, 0, "E = mc^2"), (P, 0, "这样。")]

@@ -93,8 +93,16 @@ _URL = re.compile(r"https?://[^\s\u3000]+")
 # A paragraph ends at full-width sentence punctuation (maybe closing a quote) followed by a space.
 _BOUNDARY = re.compile(r"[。！？；：～…][”’」』）]?(?P<gap>[ \t\u3000\u00a0]+)(?=\S)")
 _SUBSECTION = re.compile(r"^\d+\.\d+")
-# A phrase ending in one of these runs on into what follows ("在Python中用 # 表示注释"): not a heading.
-OPEN_ENDINGS = frozenset("的了是在用以和或与把被将对从向为及，、：")
+# A title never ends in these: the phrase runs on into what follows ("代码的第 # 行").
+NEVER_LAST = frozenset("，、：；第")
+# Function words that also end compounds common in titles (实际应用, 梯度方向, 权重之和, 渐近行为, 解的存在).
+FUNCTION_ENDINGS = frozenset("的了是在用以和或与把被将对从向为及里")
+# Before a function word, these make it end a clause instead ("在Python中用 # 表示注释", "通常用", "我们用",
+# "可以用"): locatives, modals and adverbs, negations, pronouns, and the function words themselves.
+CLAUSE_GLUE = frozenset("中里上内时处可能会要该就都也还又再才只便常不没别我你他她它们这那其此") | FUNCTION_ENDINGS
+# A paragraph never starts with these, so a '#' followed by one is inside a sentence ("井号 # ，也就是…").
+NO_PARAGRAPH_START = frozenset("，、；：。！？）)”’」』")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]*")
 
 # Code: strings and comments removed first, so Chinese in them does not make a line prose.
 _STRING = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
@@ -554,9 +562,18 @@ def _markers(masked: str) -> list[tuple[int, int]]:
     return found
 
 
-def _heading_ok(text: str) -> bool:
+def _heading_ok(text: str, alone: bool) -> bool:
+    """Whether the phrase before a ``#`` marker reads as a section title.
+
+    ``alone``: the phrase is all the text since a paragraph start (line start, sentence end, formula
+    or previous marker), not the last words of a longer run.  Only such a phrase may end in a function
+    word, and only where the character before it makes a compound (应用, 方向, 之和) and not a clause
+    (中用, 常用, 们用): the '#' after "在Python中用" is a symbol the sentence talks about.
+    """
     t = text.strip()
-    if not 0 < len(t) <= MAX_HEADING or "。" in t or t[-1] in OPEN_ENDINGS:
+    if not 0 < len(t) <= MAX_HEADING or "。" in t or t[-1] in NEVER_LAST:
+        return False
+    if t[-1] in FUNCTION_ENDINGS and not (alone and len(t) > 1 and IDEOGRAPH.match(t[-2]) and t[-2] not in CLAUSE_GLUE):
         return False
     if not any(ch.isalpha() for ch in t):
         return False
@@ -583,14 +600,18 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
     for m_start, m_end in _markers(seg.masked):
         before = text[prev:m_start]
         prev = m_end
+        after = _SPACES.match(text, m_end).end()
+        if after < len(text) and text[after] in NO_PARAGRAPH_START:
+            continue
         start = None
-        if len(before) <= 2 * MAX_HEADING and _heading_ok(before):
+        if len(before) <= 2 * MAX_HEADING and _heading_ok(before, alone=True):
             start = m_start - len(before)
         else:
             window = before[-(MAX_HEADING + 1):]
             cut = max(window.rfind(ch) for ch in SPACE)
             tail = window[cut + 1:]
-            if cut != -1 and len(before) - len(window) + cut > 0 and _heading_ok(tail) and IDEOGRAPH.search(tail):
+            if (cut != -1 and len(before) - len(window) + cut > 0 and _heading_ok(tail, alone=False)
+                    and IDEOGRAPH.search(tail)):
                 start = m_start - len(tail)
         if start is None:
             continue
