@@ -243,6 +243,16 @@ def test_a_hash_mentioned_in_prose_is_not_a_heading(text):
     assert "#" in "".join(t for _, _, t in body_of(text))
 
 
+def test_the_page_partial_warning_counts_the_markers_taken_and_left():
+    _, problems = one_entry(PAGE.format(body=" 前文。 梯度方向 # 正文。 在Python中用 # 表示注释。 第 # 行。"))
+    assert [p.code for p in problems] == ["page-partial"]
+    assert "' #' markers: 1 taken as heading(s), 2 left in the text" in problems[0].message
+    _, problems = one_entry(PAGE.format(body=" 前文。 梯度方向 # 正文。\nfor i in range(3): # 循环\nreturn i # 返回"))
+    # A comment in code is no marker; with none left the count is the headings'.
+    assert "headings guessed from ' #' markers (1)," in problems[0].message
+    assert "left in the text" not in problems[0].message
+
+
 def test_code_is_taken_only_where_it_is_unmistakable():
     # A lone assignment-like line in prose stays prose; so does English.
     assert body_of(" 质能方程写成\nE = mc^2\n 这样。") == [(P, 0, "质能方程写成"), (P, 0, "E = mc^2"), (P, 0, "这样。")]

@@ -580,14 +580,16 @@ def _heading_ok(text: str, alone: bool) -> bool:
     return _code_label(t) in ("P", "W")
 
 
-def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
+def _prose_blocks(seg: _Seg, src: Source) -> tuple[list[Block], int]:
     """One prose segment: paragraphs, and a heading wherever a ``#`` marker closes a short phrase.
 
     The heading is the text between the previous marker (or the segment's start) and this one
     when that is short; otherwise the last space-separated phrase before the marker, the text
-    before it staying a paragraph.  A marker that closes no plausible heading stays text.
+    before it staying a paragraph.  A marker that closes no plausible heading stays text; how many
+    did is returned with the blocks, for the page's summary.
     """
     blocks: list[Block] = []
+    left = 0
     text = seg.text
     pos = 0  # start of the paragraph text not yet emitted
     prev = 0  # end of the previous marker: a heading never reaches back over one
@@ -602,6 +604,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
         prev = m_end
         after = _SPACES.match(text, m_end).end()
         if after < len(text) and text[after] in NO_PARAGRAPH_START:
+            left += 1
             continue
         start = None
         if len(before) <= 2 * MAX_HEADING and _heading_ok(before, alone=True):
@@ -614,6 +617,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
                     and IDEOGRAPH.search(tail)):
                 start = m_start - len(tail)
         if start is None:
+            left += 1
             continue
         para(text[pos:start])
         heading = _squash(decode_entities(text[start:m_start]))
@@ -621,7 +625,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
         blocks.append(Block(BlockKind.HEADING, heading, src, Markup.PLAIN, level=level))
         pos = m_end
     para(text[pos:])
-    return blocks
+    return blocks, left
 
 
 # --- reading -------------------------------------------------------------------------------------------------
@@ -630,6 +634,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
 class _Body:
     blocks: list[Block]
     headings: int
+    markers_left: int  # ' #' markers in prose that closed no plausible heading and stay text
     formulas: int
     code: int
     unclosed: list[int]  # 0-based lines of display openers with no closer
@@ -672,7 +677,7 @@ def _body(lines: Sequence[str], start: int, end: int, name: str) -> _Body:
     runs = _code_runs(segs)
     in_code = {i: run for run in runs for i in range(run[0], run[1] + 1)}
     blocks: list[Block] = []
-    headings = formulas = code = 0
+    headings = markers_left = formulas = code = 0
     i = 0
     while i < len(segs):
         seg = segs[i]
@@ -695,11 +700,12 @@ def _body(lines: Sequence[str], start: int, end: int, name: str) -> _Body:
             code += 1
             i = b + 1
             continue
-        found = _prose_blocks(seg, src)
+        found, left = _prose_blocks(seg, src)
         headings += sum(1 for b in found if b.kind == BlockKind.HEADING)
+        markers_left += left
         blocks.extend(found)
         i += 1
-    return _Body(blocks, headings, formulas, code, sorted({line_of(p) + start for p in unclosed}))
+    return _Body(blocks, headings, markers_left, formulas, code, sorted({line_of(p) + start for p in unclosed}))
 
 
 def _capped(text: str, name: str) -> tuple[list[str], list[Problem]]:
@@ -790,9 +796,13 @@ def _title(head: _Head, facts: PageFacts, name: str, problems: list[Problem]) ->
 def _summary(fmt: str, parsed: _Body, title: str | None, title_from: str | None, date: PartialDate | None,
              post_id: str | None, footer: bool) -> tuple[Level, str]:
     """The one sentence saying what this page could not give, and how bad that is."""
-    lost = (f"headings guessed from ' #' markers ({parsed.headings}), paragraphs that ran together split only "
-            f"at sentence ends, code recognised by its look ({parsed.code} block(s)), "
-            "no links, no images, no tables, no emphasis")
+    if parsed.markers_left:  # so an editor can judge the guess: each one left shows as '… #' in a paragraph
+        markers = (f"headings guessed from ' #' markers: {parsed.headings} taken as heading(s), "
+                   f"{parsed.markers_left} left in the text")
+    else:
+        markers = f"headings guessed from ' #' markers ({parsed.headings})"
+    lost = (f"{markers}, paragraphs that ran together split only at sentence ends, "
+            f"code recognised by its look ({parsed.code} block(s)), no links, no images, no tables, no emphasis")
     if fmt == FMT_TEXT:
         where = "" if title_from != "citation" else "; title from the citation"
         lead = f"plain-text page: {lost}{where}"
