@@ -266,6 +266,23 @@ def test_code_is_taken_only_where_it_is_unmistakable():
     assert [k for k, _, _ in body_of(" 例如：\nfor i in range(3): # 循环\nreturn i # 返回")] == [P, C]
 
 
+def test_comment_lines_next_to_code_lines_belong_to_the_code():
+    # A Python comment with Chinese in it, between code lines, no longer cuts the function in three.
+    code = "import keras.backend as K\n# 带平滑的交叉熵\ndef f(a, b):\nreturn a + b"
+    assert body_of(f" 定义一个函数： {code}\n 然后即可。") == [
+        (P, 0, "定义一个函数："), (C, 0, code), (P, 0, "然后即可。")]
+    # A comment opening the code (glued after the prose's colon), an indented one, and '//' comments.
+    assert body_of(" 就用add_loss： # 模型构建\nx = Input(shape=(784,))\n    # 隐藏层\nh = Dense(128)(x)\n 这样。") == [
+        (P, 0, "就用add_loss："), (C, 0, "# 模型构建\nx = Input(shape=(784,))\n# 隐藏层\nh = Dense(128)(x)"),
+        (P, 0, "这样。")]
+    assert body_of(" 例如：\n// 初始化\nvar x = 1;\nx += 2;\n// 完成\n 完。") == [
+        (P, 0, "例如："), (C, 0, "// 初始化\nvar x = 1;\nx += 2;\n// 完成"), (P, 0, "完。")]
+    # A comment-like line with prose on both sides, or beside one weak code-like line, is no code.
+    assert body_of(" 前文。\n# 这不是代码\n 后文。") == [(P, 0, "前文。"), (P, 0, "# 这不是代码"), (P, 0, "后文。")]
+    assert body_of(" 前文。\n# 注释\nx = 1\n 后文。") == [
+        (P, 0, "前文。"), (P, 0, "# 注释"), (P, 0, "x = 1"), (P, 0, "后文。")]
+
+
 def test_display_formulas_are_one_block_each_and_inline_ones_stay():
     assert body_of(" 设\n$$a &amp;= b \\\\\n&amp;= c$$ 其中$a$是常数。") == [
         (P, 0, "设"), (M, 0, "$$a &= b \\\\\n&= c$$"), (P, 0, "其中$a$是常数。")]

@@ -379,7 +379,7 @@ class _Seg:
     masked: str  # text with inline formulas and URLs blanked, for finding boundaries and markers
     line: int  # 0-based index into the page's lines
     first: bool  # starts its line
-    label: str = "P"  # text: K keyword code, A assignment-like code, D docstring, W weak, P prose
+    label: str = "P"  # text: K keyword code, A assignment-like code, D docstring, C comment, W weak, P prose
 
 
 def _mask(text: str) -> str:
@@ -441,12 +441,14 @@ def _segments(text: str, line: int, first: bool) -> list[_Seg]:
 
 
 def _code_label(text: str) -> str:
-    """K, A or W when the stretch reads as code (no Chinese outside strings and comments), else P."""
+    """K, A or W when the stretch reads as code (no Chinese outside strings and comments), C for a comment, else P."""
     s = text.strip()
     if not s or len(s) > MAX_CODE_LINE:
         return "P"
     if s.startswith(_TRIPLE):
         return "D"
+    if s.startswith(("#", "//")) and not s.startswith("#include"):
+        return "C"
     bare = _COMMENT.sub("", _STRING.sub("''", s)).strip()
     if not bare or CJK.search(bare) or "$" in bare or _TEX_COMMAND.search(bare):
         return "P"
@@ -483,7 +485,7 @@ def _label(segs: list[_Seg]) -> list[_Seg]:
                 docstring = MAX_DOCSTRING
         prev = out[-1] if out else None
         if (seg.label == "P" and seg.first and prev is not None and prev.kind == "text"
-                and prev.label in ("K", "A", "D") and prev.line < seg.line):
+                and prev.label in ("K", "A", "D", "C") and prev.line < seg.line):
             split = _code_prefix(seg)
             if split is not None:
                 out.extend(split)
@@ -515,6 +517,7 @@ def _code_runs(segs: list[_Seg]) -> list[tuple[int, int]]:
 
     A run is consecutive code-like text segments (weak ones only inside); it is code when a line
     in it is unmistakable (a keyword line or a docstring) or two of its lines look like code.
+    Comment lines count for nothing but belong to the code they touch, before, inside or after it.
     """
     runs: list[tuple[int, int]] = []
     i = 0
@@ -526,14 +529,18 @@ def _code_runs(segs: list[_Seg]) -> list[tuple[int, int]]:
         while j + 1 < len(segs) and segs[j + 1].kind == "text" and segs[j + 1].label != "P":
             j += 1
         a, b = i, j
-        while a <= b and segs[a].label == "W":
+        while a <= b and segs[a].label in ("W", "C"):
             a += 1
-        while b >= a and segs[b].label == "W":
+        while b >= a and segs[b].label in ("W", "C"):
             b -= 1
         if a <= b:
             labels = [s.label for s in segs[a:b + 1]]
             strong = sum(1 for x in labels if x in ("K", "A"))
             if "K" in labels or ("D" in labels and strong) or strong >= 2:
+                while a > i and segs[a - 1].label == "C":
+                    a -= 1
+                while b < j and segs[b + 1].label == "C":
+                    b += 1
                 runs.append((a, b))
         i = j + 1
     return runs
