@@ -277,6 +277,10 @@ def test_comment_lines_next_to_code_lines_belong_to_the_code():
         (P, 0, "这样。")]
     assert body_of(" 例如：\n// 初始化\nvar x = 1;\nx += 2;\n// 完成\n 完。") == [
         (P, 0, "例如："), (C, 0, "// 初始化\nvar x = 1;\nx += 2;\n// 完成"), (P, 0, "完。")]
+    # An #include line is code, not a comment; prose that names one is prose.
+    assert body_of(" 例如：\n#include <stdio.h> // 头文件\nint main() {\nreturn 0;\n}\n 完。") == [
+        (P, 0, "例如："), (C, 0, "#include <stdio.h> // 头文件\nint main() {\nreturn 0;\n}"), (P, 0, "完。")]
+    assert body_of(" 前文。\n#include <stdio.h> 是头文件\n 后文。")[1] == (P, 0, "#include <stdio.h> 是头文件")
     # A comment-like line with prose on both sides, or beside one weak code-like line, is no code.
     assert body_of(" 前文。\n# 这不是代码\n 后文。") == [(P, 0, "前文。"), (P, 0, "# 这不是代码"), (P, 0, "后文。")]
     assert body_of(" 前文。\n# 注释\nx = 1\n 后文。") == [

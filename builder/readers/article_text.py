@@ -449,7 +449,11 @@ def _code_label(text: str) -> str:
         return "D"
     if s.startswith(("#", "//")) and not s.startswith("#include"):
         return "C"
-    bare = _COMMENT.sub("", _STRING.sub("''", s)).strip()
+    unquoted = _STRING.sub("''", s)
+    if s.startswith("#include"):  # a directive, not a comment: only what follows it may be one
+        bare = "#" + _COMMENT.sub("", unquoted[1:]).strip()
+    else:
+        bare = _COMMENT.sub("", unquoted).strip()
     if not bare or CJK.search(bare) or "$" in bare or _TEX_COMMAND.search(bare):
         return "P"
     if _KEYWORD_LINE.match(bare) or s.startswith("#include"):
