@@ -202,6 +202,57 @@ def test_a_hash_is_a_heading_marker_only_after_a_short_phrase_and_outside_formul
     assert body_of(" 在Python中用 # 表示注释。") == [(P, 0, "在Python中用 # 表示注释。")]
 
 
+# Real section titles of the blog end in a character that is also a function word (用, 向, 和, 为, 的…).
+REAL_HEADINGS = ["梯度方向", "实际应用", "级数求和", "权重之和", "数值求和", "矩阵的应用", "注意力的作用", "渐近行为",
+                 "总和", "定向", "调和", "解的存在"]
+
+
+@pytest.mark.parametrize("heading", REAL_HEADINGS)
+def test_a_heading_may_end_in_a_function_word_when_it_stands_alone(heading):
+    assert body_of(f" 前文。 {heading} # 正文。") == [(P, 0, "前文。"), (H, 2, heading), (P, 0, "正文。")]
+    assert body_of(f" {heading} # 正文。") == [(H, 2, heading), (P, 0, "正文。")]
+    assert body_of(f" 第一节 # {heading} # 正文。") == [(H, 2, "第一节"), (H, 2, heading), (P, 0, "正文。")]
+
+
+def test_the_red_team_line_gives_all_its_headings():
+    assert [t for k, _, t in body_of(" 这里先说结论。 实际应用 # 在实践中常用。 梯度方向 # 沿负梯度走。 "
+                                     "级数求和 # 求和。 结果与讨论 # 好。") if k == H] == [
+        "实际应用", "梯度方向", "级数求和", "结果与讨论"]
+
+
+@pytest.mark.parametrize("text", [
+    " 在Python中用 # 表示注释。",  # the word before the function word ties it to a clause: 中用, 常用, 们用, 以用
+    " 前文。 在Python中用 # 表示注释。",
+    " 前文。 通常用 # 表示注释。",
+    " 前文。 我们用 # 表示注释。",
+    " 前文。 可以用 # 表示注释。",
+    " 前文。 Python里用 # 表示注释。",
+    " 前文。 用 # 表示注释。",  # the function word alone
+    " 前文。 在 Shell 里 # 开头的行是注释。",  # a space or a Latin letter before the function word
+    " 前文。 Python的 # 号表示注释。",
+    " 第 # 行是注释。",  # an ordinal prefix never ends a title
+    " 前文。 代码的第 # 行是注释。",
+    " 前文。 井号 # ，也就是注释符号。",  # a new paragraph never starts with a comma
+    # Mid-paragraph (the last words of a long run), a phrase ending in a function word is never taken.
+    " 前文，这是一段没有句号的长文字，" + "很长" * 30 + " 梯度方向 # 正文。",
+    " C# 语言和 F# 语言。",
+    " 前文。 #include <stdio.h> 是头文件。",
+])
+def test_a_hash_mentioned_in_prose_is_not_a_heading(text):
+    assert [k for k, _, _ in body_of(text)] == [P] * len(body_of(text))
+    assert "#" in "".join(t for _, _, t in body_of(text))
+
+
+def test_the_page_partial_warning_counts_the_markers_taken_and_left():
+    _, problems = one_entry(PAGE.format(body=" 前文。 梯度方向 # 正文。 在Python中用 # 表示注释。 第 # 行。"))
+    assert [p.code for p in problems] == ["page-partial"]
+    assert "' #' markers: 1 taken as heading(s), 2 left in the text" in problems[0].message
+    _, problems = one_entry(PAGE.format(body=" 前文。 梯度方向 # 正文。\nfor i in range(3): # 循环\nreturn i # 返回"))
+    # A comment in code is no marker; with none left the count is the headings'.
+    assert "headings guessed from ' #' markers (1)," in problems[0].message
+    assert "left in the text" not in problems[0].message
+
+
 def test_code_is_taken_only_where_it_is_unmistakable():
     # A lone assignment-like line in prose stays prose; so does English.
     assert body_of(" 质能方程写成\nE = mc^2\n 这样。") == [(P, 0, "质能方程写成"), (P, 0, "E = mc^2"), (P, 0, "这样。")]
@@ -213,6 +264,27 @@ def test_code_is_taken_only_where_it_is_unmistakable():
     assert [k for k, _, _ in body_of(" 即\nx &= \\frac{a}{b} \\\\\ny &= \\sqrt{c}\n 完。")] == [P, P, P, P]
     # A comment's '#' in code is never a heading marker.
     assert [k for k, _, _ in body_of(" 例如：\nfor i in range(3): # 循环\nreturn i # 返回")] == [P, C]
+
+
+def test_comment_lines_next_to_code_lines_belong_to_the_code():
+    # A Python comment with Chinese in it, between code lines, no longer cuts the function in three.
+    code = "import keras.backend as K\n# 带平滑的交叉熵\ndef f(a, b):\nreturn a + b"
+    assert body_of(f" 定义一个函数： {code}\n 然后即可。") == [
+        (P, 0, "定义一个函数："), (C, 0, code), (P, 0, "然后即可。")]
+    # A comment opening the code (glued after the prose's colon), an indented one, and '//' comments.
+    assert body_of(" 就用add_loss： # 模型构建\nx = Input(shape=(784,))\n    # 隐藏层\nh = Dense(128)(x)\n 这样。") == [
+        (P, 0, "就用add_loss："), (C, 0, "# 模型构建\nx = Input(shape=(784,))\n# 隐藏层\nh = Dense(128)(x)"),
+        (P, 0, "这样。")]
+    assert body_of(" 例如：\n// 初始化\nvar x = 1;\nx += 2;\n// 完成\n 完。") == [
+        (P, 0, "例如："), (C, 0, "// 初始化\nvar x = 1;\nx += 2;\n// 完成"), (P, 0, "完。")]
+    # An #include line is code, not a comment; prose that names one is prose.
+    assert body_of(" 例如：\n#include <stdio.h> // 头文件\nint main() {\nreturn 0;\n}\n 完。") == [
+        (P, 0, "例如："), (C, 0, "#include <stdio.h> // 头文件\nint main() {\nreturn 0;\n}"), (P, 0, "完。")]
+    assert body_of(" 前文。\n#include <stdio.h> 是头文件\n 后文。")[1] == (P, 0, "#include <stdio.h> 是头文件")
+    # A comment-like line with prose on both sides, or beside one weak code-like line, is no code.
+    assert body_of(" 前文。\n# 这不是代码\n 后文。") == [(P, 0, "前文。"), (P, 0, "# 这不是代码"), (P, 0, "后文。")]
+    assert body_of(" 前文。\n# 注释\nx = 1\n 后文。") == [
+        (P, 0, "前文。"), (P, 0, "# 注释"), (P, 0, "x = 1"), (P, 0, "后文。")]
 
 
 def test_display_formulas_are_one_block_each_and_inline_ones_stay():

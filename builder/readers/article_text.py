@@ -93,8 +93,16 @@ _URL = re.compile(r"https?://[^\s\u3000]+")
 # A paragraph ends at full-width sentence punctuation (maybe closing a quote) followed by a space.
 _BOUNDARY = re.compile(r"[。！？；：～…][”’」』）]?(?P<gap>[ \t\u3000\u00a0]+)(?=\S)")
 _SUBSECTION = re.compile(r"^\d+\.\d+")
-# A phrase ending in one of these runs on into what follows ("在Python中用 # 表示注释"): not a heading.
-OPEN_ENDINGS = frozenset("的了是在用以和或与把被将对从向为及，、：")
+# A title never ends in these: the phrase runs on into what follows ("代码的第 # 行").
+NEVER_LAST = frozenset("，、：；第")
+# Function words that also end compounds common in titles (实际应用, 梯度方向, 权重之和, 渐近行为, 解的存在).
+FUNCTION_ENDINGS = frozenset("的了是在用以和或与把被将对从向为及里")
+# Before a function word, these make it end a clause instead ("在Python中用 # 表示注释", "通常用", "我们用",
+# "可以用"): locatives, modals and adverbs, negations, pronouns, and the function words themselves.
+CLAUSE_GLUE = frozenset("中里上内时处可能会要该就都也还又再才只便常不没别我你他她它们这那其此") | FUNCTION_ENDINGS
+# A paragraph never starts with these, so a '#' followed by one is inside a sentence ("井号 # ，也就是…").
+NO_PARAGRAPH_START = frozenset("，、；：。！？）)”’」』")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]*")
 
 # Code: strings and comments removed first, so Chinese in them does not make a line prose.
 _STRING = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
@@ -371,7 +379,7 @@ class _Seg:
     masked: str  # text with inline formulas and URLs blanked, for finding boundaries and markers
     line: int  # 0-based index into the page's lines
     first: bool  # starts its line
-    label: str = "P"  # text: K keyword code, A assignment-like code, D docstring, W weak, P prose
+    label: str = "P"  # text: K keyword code, A assignment-like code, D docstring, C comment, W weak, P prose
 
 
 def _mask(text: str) -> str:
@@ -433,13 +441,19 @@ def _segments(text: str, line: int, first: bool) -> list[_Seg]:
 
 
 def _code_label(text: str) -> str:
-    """K, A or W when the stretch reads as code (no Chinese outside strings and comments), else P."""
+    """K, A or W when the stretch reads as code (no Chinese outside strings and comments), C for a comment, else P."""
     s = text.strip()
     if not s or len(s) > MAX_CODE_LINE:
         return "P"
     if s.startswith(_TRIPLE):
         return "D"
-    bare = _COMMENT.sub("", _STRING.sub("''", s)).strip()
+    if s.startswith(("#", "//")) and not s.startswith("#include"):
+        return "C"
+    unquoted = _STRING.sub("''", s)
+    if s.startswith("#include"):  # a directive, not a comment: only what follows it may be one
+        bare = "#" + _COMMENT.sub("", unquoted[1:]).strip()
+    else:
+        bare = _COMMENT.sub("", unquoted).strip()
     if not bare or CJK.search(bare) or "$" in bare or _TEX_COMMAND.search(bare):
         return "P"
     if _KEYWORD_LINE.match(bare) or s.startswith("#include"):
@@ -475,7 +489,7 @@ def _label(segs: list[_Seg]) -> list[_Seg]:
                 docstring = MAX_DOCSTRING
         prev = out[-1] if out else None
         if (seg.label == "P" and seg.first and prev is not None and prev.kind == "text"
-                and prev.label in ("K", "A", "D") and prev.line < seg.line):
+                and prev.label in ("K", "A", "D", "C") and prev.line < seg.line):
             split = _code_prefix(seg)
             if split is not None:
                 out.extend(split)
@@ -507,6 +521,7 @@ def _code_runs(segs: list[_Seg]) -> list[tuple[int, int]]:
 
     A run is consecutive code-like text segments (weak ones only inside); it is code when a line
     in it is unmistakable (a keyword line or a docstring) or two of its lines look like code.
+    Comment lines count for nothing but belong to the code they touch, before, inside or after it.
     """
     runs: list[tuple[int, int]] = []
     i = 0
@@ -518,14 +533,18 @@ def _code_runs(segs: list[_Seg]) -> list[tuple[int, int]]:
         while j + 1 < len(segs) and segs[j + 1].kind == "text" and segs[j + 1].label != "P":
             j += 1
         a, b = i, j
-        while a <= b and segs[a].label == "W":
+        while a <= b and segs[a].label in ("W", "C"):
             a += 1
-        while b >= a and segs[b].label == "W":
+        while b >= a and segs[b].label in ("W", "C"):
             b -= 1
         if a <= b:
             labels = [s.label for s in segs[a:b + 1]]
             strong = sum(1 for x in labels if x in ("K", "A"))
             if "K" in labels or ("D" in labels and strong) or strong >= 2:
+                while a > i and segs[a - 1].label == "C":
+                    a -= 1
+                while b < j and segs[b + 1].label == "C":
+                    b += 1
                 runs.append((a, b))
         i = j + 1
     return runs
@@ -554,23 +573,34 @@ def _markers(masked: str) -> list[tuple[int, int]]:
     return found
 
 
-def _heading_ok(text: str) -> bool:
+def _heading_ok(text: str, alone: bool) -> bool:
+    """Whether the phrase before a ``#`` marker reads as a section title.
+
+    ``alone``: the phrase is all the text since a paragraph start (line start, sentence end, formula
+    or previous marker), not the last words of a longer run.  Only such a phrase may end in a function
+    word, and only where the character before it makes a compound (应用, 方向, 之和) and not a clause
+    (中用, 常用, 们用): the '#' after "在Python中用" is a symbol the sentence talks about.
+    """
     t = text.strip()
-    if not 0 < len(t) <= MAX_HEADING or "。" in t or t[-1] in OPEN_ENDINGS:
+    if not 0 < len(t) <= MAX_HEADING or "。" in t or t[-1] in NEVER_LAST:
+        return False
+    if t[-1] in FUNCTION_ENDINGS and not (alone and len(t) > 1 and IDEOGRAPH.match(t[-2]) and t[-2] not in CLAUSE_GLUE):
         return False
     if not any(ch.isalpha() for ch in t):
         return False
     return _code_label(t) in ("P", "W")
 
 
-def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
+def _prose_blocks(seg: _Seg, src: Source) -> tuple[list[Block], int]:
     """One prose segment: paragraphs, and a heading wherever a ``#`` marker closes a short phrase.
 
     The heading is the text between the previous marker (or the segment's start) and this one
     when that is short; otherwise the last space-separated phrase before the marker, the text
-    before it staying a paragraph.  A marker that closes no plausible heading stays text.
+    before it staying a paragraph.  A marker that closes no plausible heading stays text; how many
+    did is returned with the blocks, for the page's summary.
     """
     blocks: list[Block] = []
+    left = 0
     text = seg.text
     pos = 0  # start of the paragraph text not yet emitted
     prev = 0  # end of the previous marker: a heading never reaches back over one
@@ -583,16 +613,22 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
     for m_start, m_end in _markers(seg.masked):
         before = text[prev:m_start]
         prev = m_end
+        after = _SPACES.match(text, m_end).end()
+        if after < len(text) and text[after] in NO_PARAGRAPH_START:
+            left += 1
+            continue
         start = None
-        if len(before) <= 2 * MAX_HEADING and _heading_ok(before):
+        if len(before) <= 2 * MAX_HEADING and _heading_ok(before, alone=True):
             start = m_start - len(before)
         else:
             window = before[-(MAX_HEADING + 1):]
             cut = max(window.rfind(ch) for ch in SPACE)
             tail = window[cut + 1:]
-            if cut != -1 and len(before) - len(window) + cut > 0 and _heading_ok(tail) and IDEOGRAPH.search(tail):
+            if (cut != -1 and len(before) - len(window) + cut > 0 and _heading_ok(tail, alone=False)
+                    and IDEOGRAPH.search(tail)):
                 start = m_start - len(tail)
         if start is None:
+            left += 1
             continue
         para(text[pos:start])
         heading = _squash(decode_entities(text[start:m_start]))
@@ -600,7 +636,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
         blocks.append(Block(BlockKind.HEADING, heading, src, Markup.PLAIN, level=level))
         pos = m_end
     para(text[pos:])
-    return blocks
+    return blocks, left
 
 
 # --- reading -------------------------------------------------------------------------------------------------
@@ -609,6 +645,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> list[Block]:
 class _Body:
     blocks: list[Block]
     headings: int
+    markers_left: int  # ' #' markers in prose that closed no plausible heading and stay text
     formulas: int
     code: int
     unclosed: list[int]  # 0-based lines of display openers with no closer
@@ -651,7 +688,7 @@ def _body(lines: Sequence[str], start: int, end: int, name: str) -> _Body:
     runs = _code_runs(segs)
     in_code = {i: run for run in runs for i in range(run[0], run[1] + 1)}
     blocks: list[Block] = []
-    headings = formulas = code = 0
+    headings = markers_left = formulas = code = 0
     i = 0
     while i < len(segs):
         seg = segs[i]
@@ -674,11 +711,12 @@ def _body(lines: Sequence[str], start: int, end: int, name: str) -> _Body:
             code += 1
             i = b + 1
             continue
-        found = _prose_blocks(seg, src)
+        found, left = _prose_blocks(seg, src)
         headings += sum(1 for b in found if b.kind == BlockKind.HEADING)
+        markers_left += left
         blocks.extend(found)
         i += 1
-    return _Body(blocks, headings, formulas, code, sorted({line_of(p) + start for p in unclosed}))
+    return _Body(blocks, headings, markers_left, formulas, code, sorted({line_of(p) + start for p in unclosed}))
 
 
 def _capped(text: str, name: str) -> tuple[list[str], list[Problem]]:
@@ -769,9 +807,13 @@ def _title(head: _Head, facts: PageFacts, name: str, problems: list[Problem]) ->
 def _summary(fmt: str, parsed: _Body, title: str | None, title_from: str | None, date: PartialDate | None,
              post_id: str | None, footer: bool) -> tuple[Level, str]:
     """The one sentence saying what this page could not give, and how bad that is."""
-    lost = (f"headings guessed from ' #' markers ({parsed.headings}), paragraphs that ran together split only "
-            f"at sentence ends, code recognised by its look ({parsed.code} block(s)), "
-            "no links, no images, no tables, no emphasis")
+    if parsed.markers_left:  # so an editor can judge the guess: each one left shows as '… #' in a paragraph
+        markers = (f"headings guessed from ' #' markers: {parsed.headings} taken as heading(s), "
+                   f"{parsed.markers_left} left in the text")
+    else:
+        markers = f"headings guessed from ' #' markers ({parsed.headings})"
+    lost = (f"{markers}, paragraphs that ran together split only at sentence ends, "
+            f"code recognised by its look ({parsed.code} block(s)), no links, no images, no tables, no emphasis")
     if fmt == FMT_TEXT:
         where = "" if title_from != "citation" else "; title from the citation"
         lead = f"plain-text page: {lost}{where}"
