@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
 def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site, browser):
     base, site_dir = site
     watch = Watch(browser)
-    followed = 0
+    followed = sections = 0
     for path in _chapters(site_dir):
         watch.page.goto(base + path)
         hrefs = watch.page.evaluate("() => [...document.querySelectorAll('article a.kb-link-post')]"
@@ -126,12 +127,16 @@ def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site,
         for href in hrefs:
             target = watch.page.context.request.get(href)
             assert target.ok, (path, href)
+            fragment = unquote(href.partition("#")[2])
+            if fragment and not fragment.startswith("mjx-eqn") and not path.startswith("en/"):
+                sections += 1  # the blog's section anchor is its heading's text: the chapter's heading has it
+                assert f'id="{fragment}"' in target.text(), (path, href)
             assert href.startswith(base + "en/") == path.startswith("en/"), (path, href)  # same edition
             followed += 1
         external = watch.page.evaluate("() => [...document.querySelectorAll('article a.kb-link-external')]"
                                        ".map(a => a.href)")
         assert all(h.startswith(("http://", "https://")) and "127.0.0.1" not in h for h in external), external
-    assert followed >= 4  # links in both editions
+    assert followed >= 4 and sections >= 1  # links in both editions, one to a section of another post
     watch.page.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from html.parser import HTMLParser
@@ -42,6 +43,12 @@ def _site_markdown() -> markdown.Markdown:
         pass
 
     _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+    def apply(loader: yaml.SafeLoader, suffix: str, node: yaml.MappingNode) -> object:  # our own file: trusted
+        module, name = suffix.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)(**loader.construct_mapping(node, deep=True)["kwds"])
+
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", apply)
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     names, configs = [], {}
     for item in config["markdown_extensions"]:
