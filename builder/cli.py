@@ -125,8 +125,12 @@ def math_report(problems: list[Problem]) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     result = run(_checked_paths(args), write_files=False, progress=_progress(args.quiet), cache=not args.no_cache)
     problems = sorted(result.problems, key=lambda p: (p.source.file, p.source.line, p.code))
-    for problem in problems:
-        if problem.code not in MATH_CODES:
+    # What needs a person first: errors and warnings, then the notes (merges, retitles, coverage), each by file.
+    for levels, heading in (((Level.ERROR, Level.WARNING), ""), ((Level.INFO,), "\nnotes:")):
+        shown = [p for p in problems if p.level in levels and p.code not in MATH_CODES]
+        if shown and heading:
+            print(heading)
+        for problem in shown:
             print(problem)
     report = math_report(problems)
     if report:

@@ -128,3 +128,18 @@ def test_check_groups_math_findings_per_file_with_counts_and_first_lines(tmp_pat
     out = done.stdout
     assert "math: " in out and "many.txt: warning: suspicious-math 40" in out
     assert out.count("[suspicious-math]") == 3 and "… 37 more" in out
+
+
+def test_check_lists_warnings_before_the_notes(tmp_path: Path):
+    """Notes (merges, coverage, unmatched overlay records) are many; what needs a person comes first."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.txt").write_text("一篇文章\nBy 苏剑林 | 2020-01-02 | 1位读者 | 引用开头。\n\n正文。\n",
+                                   encoding="utf-8")
+    (archive / "z.txt").write_text("无日期的文章\n\n正文没有日期行。\n", encoding="utf-8")
+    done = cli("check", "--archive", str(archive), "-q")
+    lines = done.stdout.splitlines()
+    notes = lines.index("notes:")
+    assert any(": warning: " in line or ": error: " in line for line in lines[:notes])
+    assert not any(": warning: " in line for line in lines[notes + 1:])
+    assert not any(": info: " in line for line in lines[:notes])
