@@ -402,6 +402,113 @@ NOTE_COLOR = "MathJax 2 \\color{c}{x} scoped to its argument (MathJax 3's \\colo
 NOTE_BM = "\\bm (defined by neither MathJax) replaced by \\boldsymbol"
 NOTE_REQUIRE = "MathJax 2 \\require names renamed or dropped for MathJax 3"
 NOTE_HOIST = "\\label/\\tag/\\nonumber moved out of split/aligned/gathered (MathJax 3 drops them there)"
+NOTE_ROWS = ("split/aligned/gathered with a \\tag or \\label in several rows, the whole formula, made align/gather "
+             "(MathJax 3 numbers those per row)")
+NOTE_DROPPED = ("a second \\tag or \\label in split/aligned/gathered inside a formula dropped (MathJax 3 allows one "
+                "per formula; the first was moved out)")
+
+
+# An environment that drops tags, turned into the one that numbers its rows (starred unless in a numbered equation).
+_ROWS_AS = {"aligned": "align", "split": "align", "alignedat": "alignat", "gathered": "gather", "lgathered": "gather",
+            "rgathered": "gather"}
+_DISPLAY_OPEN = re.compile(r"\s*(?:\$\$|\\\[)?\s*")
+_DISPLAY_CLOSE = re.compile(r"\s*(?:\$\$|\\\])?\s*")
+_ROW_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|%[^\n]*|[{}]|[^\\{}%\s]+", re.S)
+
+
+def _environment_at(b: _Braces, p: int, word: str) -> tuple[int, int, int, str] | None:
+    """(start, start of the name's group, its end, name) of ``\\begin{name}`` or ``\\end{name}`` at ``p``."""
+    p = b.skip_ws(p)
+    if not b.tex.startswith(word, p) or _LETTER.match(b.tex, p + len(word)):
+        return None
+    arg = b.group_at(p + len(word))
+    if arg is None:
+        return None
+    return p, arg[0], arg[1], b.tex[arg[0] + 1:arg[1] - 1].strip()
+
+
+def _rows_plan(b: _Braces) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """How a formula that is one split/aligned/gathered (maybe inside equation) with a \\tag or \\label in two rows
+    or more becomes align/alignat/gather, which number each row: the position of that environment's \\begin, and
+    the edits.  None for any other formula.
+
+    MathJax 3 drops the tags of those environments, and one formula takes one \\tag and one \\label, so moving
+    them out (as for a single one) is an error; align numbers its rows, but only at the top of a formula.  Starred
+    (rows numbered only by their \\tag) unless the formula was a numbered equation; then every row that has
+    neither \\tag nor \\label gets \\nonumber, so only the rows the author marked take a number.
+    """
+    tex = b.tex
+    opened = _environment_at(b, _DISPLAY_OPEN.match(tex).end(), "\\begin")
+    wrapper = None
+    if opened is not None and opened[3] in ("equation", "equation*"):
+        wrapper = opened
+        opened = _environment_at(b, opened[2], "\\begin")
+    if opened is None or opened[3] not in _ROWS_AS:
+        return None
+    name = opened[3]
+    pos = opened[2]
+    if name == "alignedat":
+        count = b.group(pos)
+        if count is None:
+            return None
+        pos = count
+    rows: list[tuple[int, bool, bool]] = []  # (end, a \tag or \label in it, content with no \nonumber in it)
+    marked = content = unnumbered = False
+    depth = inner = 0
+    closed = None
+    while (m := _ROW_TOKEN.search(tex, pos)) is not None:
+        tok = m.group()
+        pos = m.end()
+        if tok.startswith("%"):
+            continue
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif tok in ("\\begin", "\\end"):
+            arg = b.group_at(pos)
+            if arg is None:
+                return None
+            pos = arg[1]
+            if tok == "\\begin":
+                inner += 1
+            elif inner:
+                inner -= 1
+            elif depth == 0 and tex[arg[0] + 1:arg[1] - 1].strip() == name:
+                closed = (m.start(), arg[0], arg[1])
+                rows.append((m.start(), marked, content and not unnumbered))
+                break
+            else:
+                return None
+        elif tok in ("\\\\", "\\cr") and depth == 0 and inner == 0:
+            rows.append((m.start(), marked, content and not unnumbered))
+            marked = content = unnumbered = False
+        elif tok in ("\\tag", "\\label"):
+            marked = True
+        elif tok in ("\\nonumber", "\\notag"):
+            unnumbered = True
+        else:
+            content = True
+    if closed is None or sum(1 for _, mark, _ in rows if mark) < 2:
+        return None
+    end = closed[2]
+    if wrapper is not None:
+        shut = _environment_at(b, end, "\\end")
+        if shut is None or shut[3] != wrapper[3]:
+            return None
+        end = shut[2]
+    if _DISPLAY_CLOSE.match(tex, end).end() != len(tex):
+        return None
+    numbered = wrapper is not None and wrapper[3] == "equation"
+    target = _ROWS_AS[name] + ("" if numbered else "*")
+    edits = [(opened[1], opened[2], f"{{{target}}}"), (closed[1], closed[2], f"{{{target}}}")]
+    if wrapper is not None:
+        edits += [(wrapper[0], wrapper[2], ""), (shut[0], shut[2], "")]
+    if numbered:
+        edits += [(row_end, row_end, "\\nonumber") for row_end, mark, bare in rows if bare and not mark]
+    return opened[0], edits
 
 
 class _Adapter:
@@ -411,8 +518,15 @@ class _Adapter:
         self.tex = tex
         self.b = _Braces(tex)
         self.edits: list[tuple[int, int, str]] = []
-        self.moves: list[tuple[int, int, int]] = []  # (start, end, destination) of a \label, \tag or \nonumber
+        # (start, end, destination) of a \label, \tag or \nonumber; destination -1: dropped
+        self.moves: list[tuple[int, int, int]] = []
         self.notes: list[str] = []
+        plan = _rows_plan(self.b)
+        self.rows_at = -1  # where the \begin of an environment that becomes align is: its rows keep their tags
+        if plan is not None:
+            self.rows_at, edits = plan
+            self.edits += edits
+            self.note(NOTE_ROWS)
         self.defines_bm = _DEFINES_BM.search(tex) is not None
         spans, _ = _definitions_in(tex, self.b)
         self.def_starts = [s for s, _ in spans]
@@ -457,7 +571,8 @@ class _Adapter:
             kept.append(edit)
         for (start, end, dest), own in zip(moves, inside, strict=True):
             kept.append((start, end, ""))
-            kept.append((dest, dest, _apply(self.tex, own, start, end)))
+            if dest >= 0:
+                kept.append((dest, dest, _apply(self.tex, own, start, end)))
         return _apply(self.tex, kept)
 
 
@@ -474,7 +589,7 @@ class _Region:
         self.envs: list[str] = []
         self.open: dict[str, int] = {}  # how many of each environment are open (a list scan would be quadratic)
         self.hoist_depth: int | None = None
-        self.pending: list[tuple[int, int]] = []
+        self.pending: list[tuple[int, int, str]] = []  # (start, end, "tag", "label" or "other")
 
     def scan(self) -> None:
         tex, b = self.tex, self.b
@@ -491,7 +606,9 @@ class _Region:
             elif name in ("label", "nonumber", "notag") and self.hoist_depth is not None:
                 end = b.group(m.end()) if name == "label" else m.end()
                 if end is not None:
-                    self.pending.append((m.start(), end))
+                    # MathJax ignores an empty label: it takes no label's place
+                    named = name == "label" and tex[b.skip_ws(m.end()) + 1:end - 1] != ""
+                    self.pending.append((m.start(), end, "label" if named else "other"))
                     pos = end
             elif name == "color":
                 pos = self.color(m.start(), m.end())
@@ -510,7 +627,7 @@ class _Region:
         if name == "begin":
             self.envs.append(env)
             self.open[env] = self.open.get(env, 0) + 1
-            if env in _TAG_SWALLOWING and self.hoist_depth is None:
+            if env in _TAG_SWALLOWING and self.hoist_depth is None and end - len("\\begin") != self.a.rows_at:
                 self.hoist_depth = len(self.envs)
         elif self.open.get(env):
             while self.envs:
@@ -519,7 +636,15 @@ class _Region:
                 if top == env:
                     break
             if self.hoist_depth is not None and len(self.envs) < self.hoist_depth:
-                for start, stop in self.pending:
+                # One \tag and one \label may leave: a second of either is an error where they arrive.
+                moved: set[str] = set()
+                for start, stop, kind in self.pending:
+                    if kind in moved:
+                        self.a.moves.append((start, stop, -1))
+                        self.a.note(NOTE_DROPPED)
+                        continue
+                    if kind != "other":
+                        moved.add(kind)
                     self.a.moves.append((start, stop, arg[1]))
                     self.a.note(NOTE_HOIST)
                 self.pending = []
@@ -546,7 +671,7 @@ class _Region:
         if len(self.a.edits) > before:
             self.a.note(NOTE_TEXT)
         if name == "tag" and self.hoist_depth is not None:
-            self.pending.append((start, arg[1]))
+            self.pending.append((start, arg[1], "tag"))
         return arg[1]
 
     def color(self, start: int, end: int) -> int:
@@ -645,7 +770,10 @@ def adapt(tex: str) -> tuple[str, list[str]]:
       the formula defines ``\\bm`` itself.
     - ``\\require{AMSmath}`` and other MathJax 2 names are renamed (``ams``…) or dropped when built in.
     - ``\\label``, ``\\tag`` and ``\\nonumber`` inside split/aligned/gathered move to just after that
-      environment's ``\\end``, where MathJax 3 sees them (MathJax 2 kept them wherever they were).
+      environment's ``\\end``, where MathJax 3 sees them (MathJax 2 kept them wherever they were); one
+      ``\\tag`` and one ``\\label`` at most, the others are dropped (a formula takes one of each).
+    - Such an environment that is the whole formula (maybe inside ``equation``) with a ``\\tag`` or ``\\label``
+      in two rows or more becomes align/alignat/gather, which number each row (see :func:`_rows_plan`).
 
     Checked and left alone because MathJax 3.2.2 renders them as MathJax 2 did: ``\\DeclareMathOperator``,
     ``\\begin{split}`` outside an equation, ``\\newcommand``/``\\def`` kept across formulas of a page, every macro
@@ -746,7 +874,7 @@ class _Row:
 class _Context:
     """A tag state: the formula's top level, or a numbered/taggable environment."""
 
-    __slots__ = ("env", "numbered", "one_row", "depth", "inner", "row")
+    __slots__ = ("env", "numbered", "one_row", "depth", "inner", "row", "swallowing", "moved")
 
     def __init__(self, env: str, depth: int) -> None:
         self.env = env
@@ -755,6 +883,8 @@ class _Context:
         self.depth = depth  # brace depth inside the environment
         self.inner: list[str] = []  # open inner environments (their \\ are not this environment's rows)
         self.row = _Row()
+        self.swallowing: int | None = None  # how many inner environments were open when an aligned-like one opened
+        self.moved: set[str] = set()  # "tag", "label": what has left it (adapt drops a second one)
 
 
 class _NumberingError(Exception):
@@ -774,6 +904,10 @@ def _number_formula(tex: str, counter: int, page: Mapping[str, str]) -> tuple[in
     an align whose second row has two labels still numbers and labels its first row).
     """
     b = _Braces(tex)
+    plan = _rows_plan(b)
+    if plan is not None:  # numbered as adapt rewrites it
+        tex = _apply(tex, plan[1])
+        b = _Braces(tex)
     labels: dict[str, str] = {}
     top = _Context("", 0)
     stack = [top]
@@ -863,10 +997,15 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
                         count = b.group(pos)
                         pos = count if count is not None else pos
                 else:
+                    if env in _TAG_SWALLOWING and ctx.swallowing is None:
+                        ctx.swallowing = len(ctx.inner)
+                        ctx.moved = set()
                     ctx.inner.append(env)
             elif ctx.inner:
                 if ctx.inner.pop() != env:
                     raise _NumberingError  # "\begin{…} ended with \end{…}"
+                if ctx.swallowing is not None and len(ctx.inner) <= ctx.swallowing:
+                    ctx.swallowing = None
             elif len(stack) > 1 and env in (ctx.env, "empheq"):
                 finish(ctx, True)
                 stack.pop()
@@ -904,19 +1043,22 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
                 raise _NumberingError
             label = tex[arg[0] + 1:arg[1] - 1]  # MathJax does not trim labels: \eqref must match exactly
             pos = arg[1]
-            if not label:
+            if not label or _dropped(ctx, "label"):
                 continue
             if ctx.row.label is not None or label in labels or label in page:
                 raise _NumberingError  # "Multiple \label" / "Label '…' multiply defined"
             ctx.row.label = label
             continue
         if name == "tag":
-            if ctx.env in _UNTAGGABLE or ctx.row.tag:
-                raise _NumberingError  # "Multiple \tag"
             q = b.skip_ws(m.end())
             if tex.startswith("*", q):
                 q += 1
             arg = b.group_at(q)
+            if arg is not None and _dropped(ctx, "tag"):
+                pos = arg[1]
+                continue
+            if ctx.env in _UNTAGGABLE or ctx.row.tag:
+                raise _NumberingError  # "Multiple \tag"
             if arg is None:
                 raise _NumberingError
             ctx.row.tag = _fixed_text(b, arg[0] + 1, arg[1] - 1).strip()
@@ -931,6 +1073,16 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
             ctx.row.content = True
 
 
+def _dropped(ctx: _Context, kind: str) -> bool:
+    """Whether adapt drops this \\tag or \\label: the second of its kind to leave one aligned-like environment."""
+    if ctx.swallowing is None:
+        return False
+    if kind in ctx.moved:
+        return True
+    ctx.moved.add(kind)
+    return False
+
+
 _TOKEN_OR_TEXT = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|%[^\n]*|[^\\{}%]+", re.S)
 
 
@@ -942,7 +1094,9 @@ def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
     inside braces); an empty last row (after a final ``\\\\``) is no row.  ``\\nonumber``/``\\notag`` leave a row
     without number, ``\\tag{x}`` (or ``\\tag*{x}``) gives it "x" (as adapted text-mode TeX, ready for ``\\text{…}``)
     without using a number, and a ``\\tag`` at the top of a formula tags it.  Starred environments number nothing;
-    a label, tag or nonumber inside aligned/split/gathered counts for its row (as :func:`adapt` moves it there).
+    a label, tag or nonumber inside aligned/split/gathered counts for its row (as :func:`adapt` moves it there, and
+    a second tag or label of one such environment not at all, as adapt drops it); one that adapt makes align
+    numbers as align.
     Labels are matched as MathJax matches them: exactly, spaces included; an empty one is ignored.  A formula
     MathJax 3 stops with an error (unbalanced braces, nested numbered environments, two labels or tags in a row, a
     label defined before, ``\\cr`` outside an array, a missing ``\\end``) keeps the rows it finished before the

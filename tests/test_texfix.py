@@ -182,6 +182,63 @@ def test_labels_mathjax3_keeps_are_not_moved():
         assert adapt(tex)[0] == tex
 
 
+# A \tag or \label in two rows or more: the environment numbers per row (MathJax 3 allows one \tag per formula).
+# Each output below was seen in Chromium with MathJax 3.2.2: no error, each row with its own tag or number.
+@pytest.mark.parametrize(("tex", "expected"), [
+    (r"\begin{aligned}f(x) &= x^2 \tag{a}\\ g(x) &= x^3 \tag{b}\end{aligned}",
+     r"\begin{align*}f(x) &= x^2 \tag{a}\\ g(x) &= x^3 \tag{b}\end{align*}"),
+    ("$$\n\\begin{aligned}a\\tag{a}\\\\b\\tag{b}\\\\\\end{aligned}\n$$",
+     "$$\n\\begin{align*}a\\tag{a}\\\\b\\tag{b}\\\\\\end{align*}\n$$"),
+    (r"\begin{equation*}\begin{gathered}a\tag{a}\\b\\c\tag{c}\end{gathered}\end{equation*}",
+     r"\begin{gather*}a\tag{a}\\b\\c\tag{c}\end{gather*}"),
+    (r"\begin{alignedat}{2}a&=b\tag{a}\\c&=d\tag{b}\end{alignedat}",
+     r"\begin{alignat*}{2}a&=b\tag{a}\\c&=d\tag{b}\end{alignat*}"),
+    # In a numbered equation each labelled row gets a number, the others none.
+    (r"\begin{equation}\begin{aligned}a&=b\label{p}\\&=c\\&=d\label{q}\end{aligned}\end{equation}",
+     r"\begin{align}a&=b\label{p}\\&=c\nonumber\\&=d\label{q}\end{align}"),
+    (r" \begin{equation} \begin{split}a&=b\tag{x_1}\\&=c\label{q}\\ \end{split} \end{equation} ",
+     r"  \begin{align}a&=b\tag{x\_1}\\&=c\label{q}\\ \end{align}  "),
+    # What an environment inside a row drops still moves to its end, now inside the row.
+    (r"\begin{equation}\begin{aligned}a\label{p}\\ \begin{split}b\label{q}\end{split}\\c\end{aligned}\end{equation}",
+     r"\begin{align}a\label{p}\\ \begin{split}b\end{split}\label{q}\\c\nonumber\end{align}"),
+])
+def test_tags_in_several_rows_of_a_whole_display_number_each_row(tex, expected):
+    out, notes = adapt(tex)
+    assert out == expected
+    assert texfix.NOTE_ROWS in notes
+    assert adapt(out) == (out, [])
+
+
+def test_rows_numbered_as_the_browser_numbers_them():
+    formulas = [r"\begin{equation}\begin{aligned}a&=b\label{p}\\&=c\\&=d\label{q}\end{aligned}\end{equation}",
+                r"$$\begin{aligned}a\tag{A}\label{r}\\b\tag{B}\label{s}\end{aligned}$$",
+                r"\begin{equation}c\label{t}\end{equation}"]
+    expected = {"p": "1", "q": "2", "r": "A", "s": "B", "t": "3"}
+    assert equation_numbers(formulas) == expected
+    assert equation_numbers([adapt(f)[0] for f in formulas]) == expected
+
+
+def test_tags_in_several_rows_of_an_environment_inside_a_formula_keep_the_first():
+    # Not the whole formula, so it cannot become align: one \tag and one \label leave it, the others go.
+    tex = r"x=\left\{\begin{aligned}a\tag{a}\label{p}\\b\tag{b}\label{q}\\c\label{}\end{aligned}\right."
+    out, notes = adapt(tex)
+    assert out == r"x=\left\{\begin{aligned}a\\b\\c\end{aligned}\tag{a}\label{p}\label{}\right."
+    assert notes == [texfix.NOTE_HOIST, texfix.NOTE_DROPPED]
+    assert equation_numbers([tex]) == equation_numbers([out]) == {"p": "a"}
+    tex = r"\begin{equation}x=\begin{aligned}a\label{p}\\b\label{q}\end{aligned}\end{equation}"
+    out, _ = adapt(tex)
+    assert out == r"\begin{equation}x=\begin{aligned}a\\b\end{aligned}\label{p}\end{equation}"
+    assert equation_numbers([tex]) == equation_numbers([out]) == {"p": "1"}
+
+
+def test_one_tag_in_a_whole_display_still_moves_out():
+    tex = r"\begin{equation}\begin{aligned}a&=b\\&=c\label{p}\end{aligned}\end{equation}"
+    assert adapt(tex) == (r"\begin{equation}\begin{aligned}a&=b\\&=c\end{aligned}\label{p}\end{equation}",
+                          [texfix.NOTE_HOIST])
+    tex = r"\begin{equation}\begin{aligned}a\label{p}\tag{P}\\b\nonumber\end{aligned}\end{equation}"
+    assert adapt(tex)[0] == r"\begin{equation}\begin{aligned}a\\b\end{aligned}\label{p}\tag{P}\nonumber\end{equation}"
+
+
 def test_unclosed_environment_keeps_everything_in_place():
     tex = r"\begin{equation}\begin{aligned}a\label{x}\tag{y_1}"
     assert adapt(tex)[0] == r"\begin{equation}\begin{aligned}a\label{x}\tag{y\_1}"
@@ -216,6 +273,8 @@ def test_adapting_adapted_tex_changes_nothing():
     "\\text{" + "$" * BIG + "}", "\\text{" + r"\(" * (BIG // 2) + "}", r"\bm" * (BIG // 3),
     "\\text{" + "$\\text{" * (BIG // 8) + "}$" * (BIG // 8) + "}",
     r"\begin{x}" * (BIG // 18) + r"\end{y}" * (BIG // 14) + r"\text{a_b}",
+    r"\begin{aligned}" + r"a\tag{a}\\" * (BIG // 10) + r"\end{aligned}",
+    r"x\begin{aligned}" + r"a\tag{a}\label{b}\\" * (BIG // 18) + r"\end{aligned}",
 ])
 def test_huge_and_unbalanced_input_is_handled(tex):
     out, _ = adapt(tex)
