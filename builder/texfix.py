@@ -13,6 +13,7 @@ raise, so the renderer can call them on anything a scrape holds:
 - :func:`definitions` (:func:`collect_definitions` with notes) gathers a post's
   ``\\newcommand`` & co. into one preamble;
 - :func:`equation_numbers` says which number MathJax 3 shows for each ``\\label``;
+- :func:`unique_labels` drops a ``\\label`` a page defines twice (MathJax 3 rejects the second);
 - :func:`link_references` turns references to other chapters' labels into links to
   the anchor MathJax 3 gives them (:func:`equation_anchor`);
 - :func:`restore_delimiters` puts back ``$`` a scrape lost, where that is clear.
@@ -1111,6 +1112,63 @@ def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
         counter, labels = _number_formula(tex, counter, numbers)
         numbers.update(labels)
     return numbers
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# unique_labels
+
+
+@dataclass(frozen=True)
+class RepeatedLabel:
+    """A ``\\label`` defined again: by a later formula of the page, or a later row of the same formula."""
+
+    formula: int  # its index in the formulas given to unique_labels
+    label: str
+
+
+def unique_labels(formulas: Sequence[str]) -> tuple[list[str], list[RepeatedLabel]]:
+    """The formulas of one page, each ``\\label`` an earlier one defined dropped; and one record per drop.
+
+    MathJax 3 keeps every label of a page in one table and stops a formula that defines one again with "Label '…'
+    multiply defined", shown in place of the whole formula.  Dropping the second definition lets that formula
+    typeset (with its number, if it has one) and leaves every ``\\eqref`` pointing at the first, which is what
+    MathJax 2 linked to.  The formulas are taken in page order, as MathJax typesets them; labels are matched exactly,
+    as MathJax matches them; an empty label, one in a text-mode argument or a macro definition, and the labels of a
+    formula whose end MathJax never finds (an open brace) define nothing.  A formula that needs no change comes
+    back as the same object; number the returned formulas with :func:`equation_numbers`.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    repeats: list[RepeatedLabel] = []
+    for index, tex in enumerate(formulas):
+        if not isinstance(tex, str) or "\\label" not in tex:
+            out.append(tex)
+            continue
+        b = _Braces(tex)
+        if b.unclosed or _odd_backslashes(tex, len(tex) - 1):
+            out.append(tex)
+            continue
+        skipped = _Spans([*_text_spans(b), *_definitions_in(tex, b)[0]])
+        edits: list[tuple[int, int, str]] = []
+        pos = 0
+        while (m := _next_command(tex, pos, ("label",))) is not None:
+            pos = m.end()
+            arg = b.group_at(m.end())
+            if arg is None or skipped.overlaps(m.start(), m.end()):
+                continue
+            pos = arg[1]
+            label = tex[arg[0] + 1:arg[1] - 1]
+            if not label:
+                continue
+            if label not in seen:
+                seen.add(label)
+                continue
+            # "\\alpha\\label{x}b" must not become "\\alphab"
+            glue = " " if _LETTER.match(tex, arg[1]) else ""
+            edits.append((m.start(), arg[1], glue))
+            repeats.append(RepeatedLabel(index, label))
+        out.append(_apply(tex, edits) if edits else tex)
+    return out, repeats
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -14,7 +14,16 @@ import pytest
 
 from builder import texfix
 from builder.mathtext import split_math
-from builder.texfix import Lost, adapt, collect_definitions, definitions, equation_numbers, link_references
+from builder.texfix import (
+    Lost,
+    RepeatedLabel,
+    adapt,
+    collect_definitions,
+    definitions,
+    equation_numbers,
+    link_references,
+    unique_labels,
+)
 from builder.texfix import restore_delimiters as restore
 from builder.texsafety import BUNDLED_EXTENSIONS
 
@@ -441,6 +450,40 @@ def test_equation_numbers_on_hostile_input():
                r"\begin{aligned}" * (BIG // 15), r"\tag{" * (BIG // 5), None]
     numbers = equation_numbers(hostile)  # type: ignore[arg-type]
     assert numbers == {"l": str(BIG // 3 + 1)}  # 66,666 rows numbered, then a duplicate label stops the last
+
+
+# --------------------------------------------------------------------------------------------------------------
+# unique_labels
+
+
+def test_a_label_defined_again_on_the_page_is_dropped_there():
+    # pages/2014/2900.md: MathJax 3 shows "Label 'eq:rec' multiply defined" on the second display.
+    formulas = [r"\begin{eqnarray}I_n &=& e - nI_{n-1}\label{eq:rec}\end{eqnarray}", r"\eqref{eq:rec}",
+                r"\begin{equation}a = b\label{eq:rec}\end{equation}"]
+    out, repeats = unique_labels(formulas)
+    assert out == [formulas[0], formulas[1], r"\begin{equation}a = b\end{equation}"]
+    assert out[0] is formulas[0]
+    assert repeats == [RepeatedLabel(2, "eq:rec")]
+    assert equation_numbers(formulas) == {"eq:rec": "1"}
+    assert equation_numbers(out) == {"eq:rec": "1"}
+
+
+def test_a_label_repeated_in_one_formula_and_what_is_no_label():
+    formulas = [r"\begin{align}a\label{x}\\b\label{x}\\c\label{ x}\end{align}",
+                r"\begin{equation}\alpha\label{x}b\end{equation}", r"\text{\label{x}}\label{}\label{}",
+                r"\newcommand{\L}{\label{x}}", r"\begin{equation}x\label{y}\end{equation}{"]
+    out, repeats = unique_labels(formulas)
+    assert out == [r"\begin{align}a\label{x}\\b\\c\label{ x}\end{align}",
+                   r"\begin{equation}\alpha b\end{equation}", *formulas[2:]]
+    assert repeats == [RepeatedLabel(0, "x"), RepeatedLabel(1, "x")]
+    assert unique_labels(out) == (out, [])
+
+
+def test_unique_labels_on_hostile_input():
+    formulas = [r"\label{x}" * (BIG // 9), "{" * BIG, r"\label{" * (BIG // 7), r"\text{\label{x}" * (BIG // 15), None]
+    out, repeats = unique_labels(formulas)  # type: ignore[arg-type]
+    assert out[0] == r"\label{x}" and len(repeats) == BIG // 9 - 1
+    assert out[1:] == formulas[1:]
 
 
 # --------------------------------------------------------------------------------------------------------------
