@@ -1338,6 +1338,58 @@ _ENV_WORD = re.compile(r"\\(?:begin|end)(?![A-Za-z])")
 _ALIGNMENT = re.compile(r"(?<!\\)&")
 
 
+# Control words that typeset nothing where they stand: text that is only these names them, it is no lost formula.
+_SILENT = frozenset({"label", "tag", "nonumber", "notag"})
+NOTHING_SHOWN = ("TeX that typesets as nothing (\\label, \\tag, a definition, empty braces): a command named in "
+                 "the text?")
+
+
+def _typesets_nothing(run: str) -> bool:
+    """Whether ``run`` as a formula would show nothing: only ``\\label``, ``\\tag``, ``\\nonumber``, definitions,
+    and commands whose arguments are empty (``\\mathbf{}``).  Such a stretch is a command named in the prose
+    ("用\\tag{}可以自定义编号"); as ``$…$`` it would leave a gap where the reader expects the command's name."""
+    b = _Braces(run)
+    definitions = _definitions_in(run, b)[0]
+    k = 0
+    i = 0
+    while i < len(run):
+        while k < len(definitions) and definitions[k][1] <= i:
+            k += 1
+        if k < len(definitions) and definitions[k][0] <= i:
+            i = definitions[k][1]
+            continue
+        c = run[i]
+        if c in " \t\r\n":
+            i += 1
+        elif c == "{":
+            end = b.close.get(i)
+            if end is None or run[i + 1:end - 1].strip():
+                return False
+            i = end
+        elif c == "\\":
+            cs = _CS.match(run, i)
+            if cs is None:  # a lone backslash at the end
+                return False
+            name = cs.group()[1:]
+            i = cs.end()
+            if name in ("nonumber", "notag") or name in _DEFINERS:  # a malformed definition shows nothing either
+                continue
+            q = b.skip_ws(i)
+            if name == "tag" and run.startswith("*", q):
+                i = q + 1
+            end = b.group(i)
+            if end is None:
+                if name in _SILENT:  # "\\label" named without an argument
+                    continue
+                return False
+            if name not in _SILENT and run[b.skip_ws(i) + 1:end - 1].strip():
+                return False
+            i = end
+        else:
+            return False
+    return True
+
+
 def _snippet(text: str, start: int, end: int) -> str:
     s = " ".join(text[start:end].split())
     return s if len(s) <= 60 else s[:59] + "…"
@@ -1448,6 +1500,8 @@ def _ambiguity(text: str, a: int, z: int, run_start: int, run_end: int, start: i
         return "unbalanced braces"
     if _ENV_WORD.search(run):
         return "\\begin or \\end without its other half"
+    if _typesets_nothing(run):
+        return NOTHING_SHOWN
     if _prose(run):
         return "TeX among ASCII words: where the formula starts and ends is unclear"
     if run[-1] in "\\_^":
@@ -1517,6 +1571,8 @@ def _whole_paragraph(text: str, pieces: list[tuple[str, int, int]],
         return text, [Lost(len(text) - len(text.lstrip()), _snippet(text, 0, len(text)),
                            "a paragraph of TeX with '&' outside an environment")]
     lead = len(text) - len(text.lstrip())
+    if _typesets_nothing(body):
+        return text, [Lost(lead, _snippet(text, 0, len(text)), NOTHING_SHOWN)]
     if not _Braces(body).balanced:
         return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX with unbalanced braces")]
     return f"{text[:lead]}$${body}$${text[lead + len(body):]}", []

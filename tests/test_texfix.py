@@ -620,6 +620,26 @@ def test_ambiguous_tex_is_reported_not_changed(text, offset, reason):
     assert isinstance(lost[0], Lost)
 
 
+@pytest.mark.parametrize("text", [
+    "用\\tag{}可以自定义编号", "用\\tag*{A}可以", "用\\label{eq:1}标记", "写\\nonumber即可",
+    "写 \\notag 或 \\nonumber 都行",
+    "用\\newcommand{\\R}{\\mathbb{R}}定义", "用\\mathbf{}加粗", "用\\frac{ }{}表示分数",
+    "\\label{x}", "\\def\\R{\\mathbb{R}}", "  \\tag{} \\label{a}\n", "用\\label标记",
+])
+def test_tex_that_typesets_as_nothing_stays_text(text):
+    # pages/2024/9230.txt: "用\tag{}可以自定义编号" became an empty formula, read as "用 可以自定义编号".
+    out, lost = restore(text)
+    assert out == text
+    assert lost
+    assert all("typesets as nothing" in found.reason for found in lost)
+
+
+def test_tex_that_shows_something_is_still_restored():
+    assert restore("用\\mathbf{x}加粗，\\tag{}另说")[0] == "用$\\mathbf{x}$加粗，\\tag{}另说"
+    assert restore("其中\\alpha\\label{a}是常数")[0] == "其中$\\alpha\\label{a}$是常数"
+    assert restore("\\newcommand{\\R}{\\mathbb{R}}\\R^n")[0] == "$$\\newcommand{\\R}{\\mathbb{R}}\\R^n$$"
+
+
 def test_snippets_are_short():
     text = "中" + "\\alpha word " * 50 + "文"
     (found,) = restore(text)[1]
@@ -639,6 +659,7 @@ def test_formulas_are_kept_byte_for_byte():
     "中\\alpha文" * (BIG // 8), "word \\alpha " * (BIG // 12), "www." * (BIG // 4), "a" * BIG + "://",
     "`" * BIG, "C:\\" * (BIG // 3), "中\\left(\\begin{aligned}a\\end{aligned}\\right)文" * (BIG // 45), "$" * BIG,
     "中\\frac{1}{2文" * (BIG // 12), "\\" * BIG, "x_{" * (BIG // 3), "\\begin{aligned}" * (BIG // 15),
+    "中\\tag{}\\label{x}\\mathbf{}" * (BIG // 25) + "\\", "\\label{" + "{}" * (BIG // 2) + "}",
 ])
 def test_restore_on_huge_input(text):
     out, lost = restore(text)
