@@ -1573,6 +1573,8 @@ def _whole_paragraph(text: str, pieces: list[tuple[str, int, int]],
     lead = len(text) - len(text.lstrip())
     if _typesets_nothing(body):
         return text, [Lost(lead, _snippet(text, 0, len(text)), NOTHING_SHOWN)]
+    if _odd_backslashes(body, len(body) - 1):  # it would escape the closing '$'
+        return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX ending in a backslash")]
     if not _Braces(body).balanced:
         return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX with unbalanced braces")]
     return f"{text[:lead]}$${body}$${text[lead + len(body):]}", []

@@ -640,6 +640,14 @@ def test_tex_that_shows_something_is_still_restored():
     assert restore("\\newcommand{\\R}{\\mathbb{R}}\\R^n")[0] == "$$\\newcommand{\\R}{\\mathbb{R}}\\R^n$$"
 
 
+def test_a_paragraph_of_tex_ending_in_a_backslash_is_not_wrapped():
+    # "$$\\alpha\\$$": the backslash escapes the closing dollar, and the formula never ends.
+    out, lost = restore("\\alpha + \\beta\\")
+    assert out == "\\alpha + \\beta\\"
+    assert [found.reason for found in lost] == ["a paragraph of TeX ending in a backslash"]
+    assert restore("\\alpha\\\\")[0] == "$$\\alpha\\\\$$"
+
+
 def test_snippets_are_short():
     text = "中" + "\\alpha word " * 50 + "文"
     (found,) = restore(text)[1]
