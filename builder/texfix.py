@@ -13,6 +13,7 @@ raise, so the renderer can call them on anything a scrape holds:
 - :func:`definitions` (:func:`collect_definitions` with notes) gathers a post's
   ``\\newcommand`` & co. into one preamble;
 - :func:`equation_numbers` says which number MathJax 3 shows for each ``\\label``;
+- :func:`unique_labels` drops a ``\\label`` a page defines twice (MathJax 3 rejects the second);
 - :func:`link_references` turns references to other chapters' labels into links to
   the anchor MathJax 3 gives them (:func:`equation_anchor`);
 - :func:`restore_delimiters` puts back ``$`` a scrape lost, where that is clear.
@@ -402,6 +403,113 @@ NOTE_COLOR = "MathJax 2 \\color{c}{x} scoped to its argument (MathJax 3's \\colo
 NOTE_BM = "\\bm (defined by neither MathJax) replaced by \\boldsymbol"
 NOTE_REQUIRE = "MathJax 2 \\require names renamed or dropped for MathJax 3"
 NOTE_HOIST = "\\label/\\tag/\\nonumber moved out of split/aligned/gathered (MathJax 3 drops them there)"
+NOTE_ROWS = ("split/aligned/gathered with a \\tag or \\label in several rows, the whole formula, made align/gather "
+             "(MathJax 3 numbers those per row)")
+NOTE_DROPPED = ("a second \\tag or \\label in split/aligned/gathered inside a formula dropped (MathJax 3 allows one "
+                "per formula; the first was moved out)")
+
+
+# An environment that drops tags, turned into the one that numbers its rows (starred unless in a numbered equation).
+_ROWS_AS = {"aligned": "align", "split": "align", "alignedat": "alignat", "gathered": "gather", "lgathered": "gather",
+            "rgathered": "gather"}
+_DISPLAY_OPEN = re.compile(r"\s*(?:\$\$|\\\[)?\s*")
+_DISPLAY_CLOSE = re.compile(r"\s*(?:\$\$|\\\])?\s*")
+_ROW_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|%[^\n]*|[{}]|[^\\{}%\s]+", re.S)
+
+
+def _environment_at(b: _Braces, p: int, word: str) -> tuple[int, int, int, str] | None:
+    """(start, start of the name's group, its end, name) of ``\\begin{name}`` or ``\\end{name}`` at ``p``."""
+    p = b.skip_ws(p)
+    if not b.tex.startswith(word, p) or _LETTER.match(b.tex, p + len(word)):
+        return None
+    arg = b.group_at(p + len(word))
+    if arg is None:
+        return None
+    return p, arg[0], arg[1], b.tex[arg[0] + 1:arg[1] - 1].strip()
+
+
+def _rows_plan(b: _Braces) -> tuple[int, list[tuple[int, int, str]]] | None:
+    """How a formula that is one split/aligned/gathered (maybe inside equation) with a \\tag or \\label in two rows
+    or more becomes align/alignat/gather, which number each row: the position of that environment's \\begin, and
+    the edits.  None for any other formula.
+
+    MathJax 3 drops the tags of those environments, and one formula takes one \\tag and one \\label, so moving
+    them out (as for a single one) is an error; align numbers its rows, but only at the top of a formula.  Starred
+    (rows numbered only by their \\tag) unless the formula was a numbered equation; then every row that has
+    neither \\tag nor \\label gets \\nonumber, so only the rows the author marked take a number.
+    """
+    tex = b.tex
+    opened = _environment_at(b, _DISPLAY_OPEN.match(tex).end(), "\\begin")
+    wrapper = None
+    if opened is not None and opened[3] in ("equation", "equation*"):
+        wrapper = opened
+        opened = _environment_at(b, opened[2], "\\begin")
+    if opened is None or opened[3] not in _ROWS_AS:
+        return None
+    name = opened[3]
+    pos = opened[2]
+    if name == "alignedat":
+        count = b.group(pos)
+        if count is None:
+            return None
+        pos = count
+    rows: list[tuple[int, bool, bool]] = []  # (end, a \tag or \label in it, content with no \nonumber in it)
+    marked = content = unnumbered = False
+    depth = inner = 0
+    closed = None
+    while (m := _ROW_TOKEN.search(tex, pos)) is not None:
+        tok = m.group()
+        pos = m.end()
+        if tok.startswith("%"):
+            continue
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif tok in ("\\begin", "\\end"):
+            arg = b.group_at(pos)
+            if arg is None:
+                return None
+            pos = arg[1]
+            if tok == "\\begin":
+                inner += 1
+            elif inner:
+                inner -= 1
+            elif depth == 0 and tex[arg[0] + 1:arg[1] - 1].strip() == name:
+                closed = (m.start(), arg[0], arg[1])
+                rows.append((m.start(), marked, content and not unnumbered))
+                break
+            else:
+                return None
+        elif tok in ("\\\\", "\\cr") and depth == 0 and inner == 0:
+            rows.append((m.start(), marked, content and not unnumbered))
+            marked = content = unnumbered = False
+        elif tok in ("\\tag", "\\label"):
+            marked = True
+        elif tok in ("\\nonumber", "\\notag"):
+            unnumbered = True
+        else:
+            content = True
+    if closed is None or sum(1 for _, mark, _ in rows if mark) < 2:
+        return None
+    end = closed[2]
+    if wrapper is not None:
+        shut = _environment_at(b, end, "\\end")
+        if shut is None or shut[3] != wrapper[3]:
+            return None
+        end = shut[2]
+    if _DISPLAY_CLOSE.match(tex, end).end() != len(tex):
+        return None
+    numbered = wrapper is not None and wrapper[3] == "equation"
+    target = _ROWS_AS[name] + ("" if numbered else "*")
+    edits = [(opened[1], opened[2], f"{{{target}}}"), (closed[1], closed[2], f"{{{target}}}")]
+    if wrapper is not None:
+        edits += [(wrapper[0], wrapper[2], ""), (shut[0], shut[2], "")]
+    if numbered:
+        edits += [(row_end, row_end, "\\nonumber") for row_end, mark, bare in rows if bare and not mark]
+    return opened[0], edits
 
 
 class _Adapter:
@@ -411,8 +519,15 @@ class _Adapter:
         self.tex = tex
         self.b = _Braces(tex)
         self.edits: list[tuple[int, int, str]] = []
-        self.moves: list[tuple[int, int, int]] = []  # (start, end, destination) of a \label, \tag or \nonumber
+        # (start, end, destination) of a \label, \tag or \nonumber; destination -1: dropped
+        self.moves: list[tuple[int, int, int]] = []
         self.notes: list[str] = []
+        plan = _rows_plan(self.b)
+        self.rows_at = -1  # where the \begin of an environment that becomes align is: its rows keep their tags
+        if plan is not None:
+            self.rows_at, edits = plan
+            self.edits += edits
+            self.note(NOTE_ROWS)
         self.defines_bm = _DEFINES_BM.search(tex) is not None
         spans, _ = _definitions_in(tex, self.b)
         self.def_starts = [s for s, _ in spans]
@@ -457,7 +572,8 @@ class _Adapter:
             kept.append(edit)
         for (start, end, dest), own in zip(moves, inside, strict=True):
             kept.append((start, end, ""))
-            kept.append((dest, dest, _apply(self.tex, own, start, end)))
+            if dest >= 0:
+                kept.append((dest, dest, _apply(self.tex, own, start, end)))
         return _apply(self.tex, kept)
 
 
@@ -474,7 +590,7 @@ class _Region:
         self.envs: list[str] = []
         self.open: dict[str, int] = {}  # how many of each environment are open (a list scan would be quadratic)
         self.hoist_depth: int | None = None
-        self.pending: list[tuple[int, int]] = []
+        self.pending: list[tuple[int, int, str]] = []  # (start, end, "tag", "label" or "other")
 
     def scan(self) -> None:
         tex, b = self.tex, self.b
@@ -491,7 +607,9 @@ class _Region:
             elif name in ("label", "nonumber", "notag") and self.hoist_depth is not None:
                 end = b.group(m.end()) if name == "label" else m.end()
                 if end is not None:
-                    self.pending.append((m.start(), end))
+                    # MathJax ignores an empty label: it takes no label's place
+                    named = name == "label" and tex[b.skip_ws(m.end()) + 1:end - 1] != ""
+                    self.pending.append((m.start(), end, "label" if named else "other"))
                     pos = end
             elif name == "color":
                 pos = self.color(m.start(), m.end())
@@ -510,7 +628,7 @@ class _Region:
         if name == "begin":
             self.envs.append(env)
             self.open[env] = self.open.get(env, 0) + 1
-            if env in _TAG_SWALLOWING and self.hoist_depth is None:
+            if env in _TAG_SWALLOWING and self.hoist_depth is None and end - len("\\begin") != self.a.rows_at:
                 self.hoist_depth = len(self.envs)
         elif self.open.get(env):
             while self.envs:
@@ -519,7 +637,15 @@ class _Region:
                 if top == env:
                     break
             if self.hoist_depth is not None and len(self.envs) < self.hoist_depth:
-                for start, stop in self.pending:
+                # One \tag and one \label may leave: a second of either is an error where they arrive.
+                moved: set[str] = set()
+                for start, stop, kind in self.pending:
+                    if kind in moved:
+                        self.a.moves.append((start, stop, -1))
+                        self.a.note(NOTE_DROPPED)
+                        continue
+                    if kind != "other":
+                        moved.add(kind)
                     self.a.moves.append((start, stop, arg[1]))
                     self.a.note(NOTE_HOIST)
                 self.pending = []
@@ -546,7 +672,7 @@ class _Region:
         if len(self.a.edits) > before:
             self.a.note(NOTE_TEXT)
         if name == "tag" and self.hoist_depth is not None:
-            self.pending.append((start, arg[1]))
+            self.pending.append((start, arg[1], "tag"))
         return arg[1]
 
     def color(self, start: int, end: int) -> int:
@@ -645,7 +771,10 @@ def adapt(tex: str) -> tuple[str, list[str]]:
       the formula defines ``\\bm`` itself.
     - ``\\require{AMSmath}`` and other MathJax 2 names are renamed (``ams``…) or dropped when built in.
     - ``\\label``, ``\\tag`` and ``\\nonumber`` inside split/aligned/gathered move to just after that
-      environment's ``\\end``, where MathJax 3 sees them (MathJax 2 kept them wherever they were).
+      environment's ``\\end``, where MathJax 3 sees them (MathJax 2 kept them wherever they were); one
+      ``\\tag`` and one ``\\label`` at most, the others are dropped (a formula takes one of each).
+    - Such an environment that is the whole formula (maybe inside ``equation``) with a ``\\tag`` or ``\\label``
+      in two rows or more becomes align/alignat/gather, which number each row (see :func:`_rows_plan`).
 
     Checked and left alone because MathJax 3.2.2 renders them as MathJax 2 did: ``\\DeclareMathOperator``,
     ``\\begin{split}`` outside an equation, ``\\newcommand``/``\\def`` kept across formulas of a page, every macro
@@ -746,7 +875,7 @@ class _Row:
 class _Context:
     """A tag state: the formula's top level, or a numbered/taggable environment."""
 
-    __slots__ = ("env", "numbered", "one_row", "depth", "inner", "row")
+    __slots__ = ("env", "numbered", "one_row", "depth", "inner", "row", "swallowing", "moved")
 
     def __init__(self, env: str, depth: int) -> None:
         self.env = env
@@ -755,6 +884,8 @@ class _Context:
         self.depth = depth  # brace depth inside the environment
         self.inner: list[str] = []  # open inner environments (their \\ are not this environment's rows)
         self.row = _Row()
+        self.swallowing: int | None = None  # how many inner environments were open when an aligned-like one opened
+        self.moved: set[str] = set()  # "tag", "label": what has left it (adapt drops a second one)
 
 
 class _NumberingError(Exception):
@@ -774,6 +905,10 @@ def _number_formula(tex: str, counter: int, page: Mapping[str, str]) -> tuple[in
     an align whose second row has two labels still numbers and labels its first row).
     """
     b = _Braces(tex)
+    plan = _rows_plan(b)
+    if plan is not None:  # numbered as adapt rewrites it
+        tex = _apply(tex, plan[1])
+        b = _Braces(tex)
     labels: dict[str, str] = {}
     top = _Context("", 0)
     stack = [top]
@@ -863,10 +998,15 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
                         count = b.group(pos)
                         pos = count if count is not None else pos
                 else:
+                    if env in _TAG_SWALLOWING and ctx.swallowing is None:
+                        ctx.swallowing = len(ctx.inner)
+                        ctx.moved = set()
                     ctx.inner.append(env)
             elif ctx.inner:
                 if ctx.inner.pop() != env:
                     raise _NumberingError  # "\begin{…} ended with \end{…}"
+                if ctx.swallowing is not None and len(ctx.inner) <= ctx.swallowing:
+                    ctx.swallowing = None
             elif len(stack) > 1 and env in (ctx.env, "empheq"):
                 finish(ctx, True)
                 stack.pop()
@@ -904,19 +1044,22 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
                 raise _NumberingError
             label = tex[arg[0] + 1:arg[1] - 1]  # MathJax does not trim labels: \eqref must match exactly
             pos = arg[1]
-            if not label:
+            if not label or _dropped(ctx, "label"):
                 continue
             if ctx.row.label is not None or label in labels or label in page:
                 raise _NumberingError  # "Multiple \label" / "Label '…' multiply defined"
             ctx.row.label = label
             continue
         if name == "tag":
-            if ctx.env in _UNTAGGABLE or ctx.row.tag:
-                raise _NumberingError  # "Multiple \tag"
             q = b.skip_ws(m.end())
             if tex.startswith("*", q):
                 q += 1
             arg = b.group_at(q)
+            if arg is not None and _dropped(ctx, "tag"):
+                pos = arg[1]
+                continue
+            if ctx.env in _UNTAGGABLE or ctx.row.tag:
+                raise _NumberingError  # "Multiple \tag"
             if arg is None:
                 raise _NumberingError
             ctx.row.tag = _fixed_text(b, arg[0] + 1, arg[1] - 1).strip()
@@ -931,6 +1074,16 @@ def _walk_formula(tex: str, b: _Braces, stack: list[_Context], labels: dict[str,
             ctx.row.content = True
 
 
+def _dropped(ctx: _Context, kind: str) -> bool:
+    """Whether adapt drops this \\tag or \\label: the second of its kind to leave one aligned-like environment."""
+    if ctx.swallowing is None:
+        return False
+    if kind in ctx.moved:
+        return True
+    ctx.moved.add(kind)
+    return False
+
+
 _TOKEN_OR_TEXT = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|%[^\n]*|[^\\{}%]+", re.S)
 
 
@@ -942,7 +1095,9 @@ def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
     inside braces); an empty last row (after a final ``\\\\``) is no row.  ``\\nonumber``/``\\notag`` leave a row
     without number, ``\\tag{x}`` (or ``\\tag*{x}``) gives it "x" (as adapted text-mode TeX, ready for ``\\text{…}``)
     without using a number, and a ``\\tag`` at the top of a formula tags it.  Starred environments number nothing;
-    a label, tag or nonumber inside aligned/split/gathered counts for its row (as :func:`adapt` moves it there).
+    a label, tag or nonumber inside aligned/split/gathered counts for its row (as :func:`adapt` moves it there, and
+    a second tag or label of one such environment not at all, as adapt drops it); one that adapt makes align
+    numbers as align.
     Labels are matched as MathJax matches them: exactly, spaces included; an empty one is ignored.  A formula
     MathJax 3 stops with an error (unbalanced braces, nested numbered environments, two labels or tags in a row, a
     label defined before, ``\\cr`` outside an array, a missing ``\\end``) keeps the rows it finished before the
@@ -957,6 +1112,63 @@ def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
         counter, labels = _number_formula(tex, counter, numbers)
         numbers.update(labels)
     return numbers
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# unique_labels
+
+
+@dataclass(frozen=True)
+class RepeatedLabel:
+    """A ``\\label`` defined again: by a later formula of the page, or a later row of the same formula."""
+
+    formula: int  # its index in the formulas given to unique_labels
+    label: str
+
+
+def unique_labels(formulas: Sequence[str]) -> tuple[list[str], list[RepeatedLabel]]:
+    """The formulas of one page, each ``\\label`` an earlier one defined dropped; and one record per drop.
+
+    MathJax 3 keeps every label of a page in one table and stops a formula that defines one again with "Label '…'
+    multiply defined", shown in place of the whole formula.  Dropping the second definition lets that formula
+    typeset (with its number, if it has one) and leaves every ``\\eqref`` pointing at the first, which is what
+    MathJax 2 linked to.  The formulas are taken in page order, as MathJax typesets them; labels are matched exactly,
+    as MathJax matches them; an empty label, one in a text-mode argument or a macro definition, and the labels of a
+    formula whose end MathJax never finds (an open brace) define nothing.  A formula that needs no change comes
+    back as the same object; number the returned formulas with :func:`equation_numbers`.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    repeats: list[RepeatedLabel] = []
+    for index, tex in enumerate(formulas):
+        if not isinstance(tex, str) or "\\label" not in tex:
+            out.append(tex)
+            continue
+        b = _Braces(tex)
+        if b.unclosed or _odd_backslashes(tex, len(tex) - 1):
+            out.append(tex)
+            continue
+        skipped = _Spans([*_text_spans(b), *_definitions_in(tex, b)[0]])
+        edits: list[tuple[int, int, str]] = []
+        pos = 0
+        while (m := _next_command(tex, pos, ("label",))) is not None:
+            pos = m.end()
+            arg = b.group_at(m.end())
+            if arg is None or skipped.overlaps(m.start(), m.end()):
+                continue
+            pos = arg[1]
+            label = tex[arg[0] + 1:arg[1] - 1]
+            if not label:
+                continue
+            if label not in seen:
+                seen.add(label)
+                continue
+            # "\\alpha\\label{x}b" must not become "\\alphab"
+            glue = " " if _LETTER.match(tex, arg[1]) else ""
+            edits.append((m.start(), arg[1], glue))
+            repeats.append(RepeatedLabel(index, label))
+        out.append(_apply(tex, edits) if edits else tex)
+    return out, repeats
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1126,6 +1338,58 @@ _ENV_WORD = re.compile(r"\\(?:begin|end)(?![A-Za-z])")
 _ALIGNMENT = re.compile(r"(?<!\\)&")
 
 
+# Control words that typeset nothing where they stand: text that is only these names them, it is no lost formula.
+_SILENT = frozenset({"label", "tag", "nonumber", "notag"})
+NOTHING_SHOWN = ("TeX that typesets as nothing (\\label, \\tag, a definition, empty braces): a command named in "
+                 "the text?")
+
+
+def _typesets_nothing(run: str) -> bool:
+    """Whether ``run`` as a formula would show nothing: only ``\\label``, ``\\tag``, ``\\nonumber``, definitions,
+    and commands whose arguments are empty (``\\mathbf{}``).  Such a stretch is a command named in the prose
+    ("用\\tag{}可以自定义编号"); as ``$…$`` it would leave a gap where the reader expects the command's name."""
+    b = _Braces(run)
+    definitions = _definitions_in(run, b)[0]
+    k = 0
+    i = 0
+    while i < len(run):
+        while k < len(definitions) and definitions[k][1] <= i:
+            k += 1
+        if k < len(definitions) and definitions[k][0] <= i:
+            i = definitions[k][1]
+            continue
+        c = run[i]
+        if c in " \t\r\n":
+            i += 1
+        elif c == "{":
+            end = b.close.get(i)
+            if end is None or run[i + 1:end - 1].strip():
+                return False
+            i = end
+        elif c == "\\":
+            cs = _CS.match(run, i)
+            if cs is None:  # a lone backslash at the end
+                return False
+            name = cs.group()[1:]
+            i = cs.end()
+            if name in ("nonumber", "notag") or name in _DEFINERS:  # a malformed definition shows nothing either
+                continue
+            q = b.skip_ws(i)
+            if name == "tag" and run.startswith("*", q):
+                i = q + 1
+            end = b.group(i)
+            if end is None:
+                if name in _SILENT:  # "\\label" named without an argument
+                    continue
+                return False
+            if name not in _SILENT and run[b.skip_ws(i) + 1:end - 1].strip():
+                return False
+            i = end
+        else:
+            return False
+    return True
+
+
 def _snippet(text: str, start: int, end: int) -> str:
     s = " ".join(text[start:end].split())
     return s if len(s) <= 60 else s[:59] + "…"
@@ -1236,6 +1500,8 @@ def _ambiguity(text: str, a: int, z: int, run_start: int, run_end: int, start: i
         return "unbalanced braces"
     if _ENV_WORD.search(run):
         return "\\begin or \\end without its other half"
+    if _typesets_nothing(run):
+        return NOTHING_SHOWN
     if _prose(run):
         return "TeX among ASCII words: where the formula starts and ends is unclear"
     if run[-1] in "\\_^":
@@ -1305,6 +1571,10 @@ def _whole_paragraph(text: str, pieces: list[tuple[str, int, int]],
         return text, [Lost(len(text) - len(text.lstrip()), _snippet(text, 0, len(text)),
                            "a paragraph of TeX with '&' outside an environment")]
     lead = len(text) - len(text.lstrip())
+    if _typesets_nothing(body):
+        return text, [Lost(lead, _snippet(text, 0, len(text)), NOTHING_SHOWN)]
+    if _odd_backslashes(body, len(body) - 1):  # it would escape the closing '$'
+        return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX ending in a backslash")]
     if not _Braces(body).balanced:
         return text, [Lost(lead, _snippet(text, 0, len(text)), "a paragraph of TeX with unbalanced braces")]
     return f"{text[:lead]}$${body}$${text[lead + len(body):]}", []

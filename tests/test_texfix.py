@@ -14,7 +14,16 @@ import pytest
 
 from builder import texfix
 from builder.mathtext import split_math
-from builder.texfix import Lost, adapt, collect_definitions, definitions, equation_numbers, link_references
+from builder.texfix import (
+    Lost,
+    RepeatedLabel,
+    adapt,
+    collect_definitions,
+    definitions,
+    equation_numbers,
+    link_references,
+    unique_labels,
+)
 from builder.texfix import restore_delimiters as restore
 from builder.texsafety import BUNDLED_EXTENSIONS
 
@@ -182,6 +191,63 @@ def test_labels_mathjax3_keeps_are_not_moved():
         assert adapt(tex)[0] == tex
 
 
+# A \tag or \label in two rows or more: the environment numbers per row (MathJax 3 allows one \tag per formula).
+# Each output below was seen in Chromium with MathJax 3.2.2: no error, each row with its own tag or number.
+@pytest.mark.parametrize(("tex", "expected"), [
+    (r"\begin{aligned}f(x) &= x^2 \tag{a}\\ g(x) &= x^3 \tag{b}\end{aligned}",
+     r"\begin{align*}f(x) &= x^2 \tag{a}\\ g(x) &= x^3 \tag{b}\end{align*}"),
+    ("$$\n\\begin{aligned}a\\tag{a}\\\\b\\tag{b}\\\\\\end{aligned}\n$$",
+     "$$\n\\begin{align*}a\\tag{a}\\\\b\\tag{b}\\\\\\end{align*}\n$$"),
+    (r"\begin{equation*}\begin{gathered}a\tag{a}\\b\\c\tag{c}\end{gathered}\end{equation*}",
+     r"\begin{gather*}a\tag{a}\\b\\c\tag{c}\end{gather*}"),
+    (r"\begin{alignedat}{2}a&=b\tag{a}\\c&=d\tag{b}\end{alignedat}",
+     r"\begin{alignat*}{2}a&=b\tag{a}\\c&=d\tag{b}\end{alignat*}"),
+    # In a numbered equation each labelled row gets a number, the others none.
+    (r"\begin{equation}\begin{aligned}a&=b\label{p}\\&=c\\&=d\label{q}\end{aligned}\end{equation}",
+     r"\begin{align}a&=b\label{p}\\&=c\nonumber\\&=d\label{q}\end{align}"),
+    (r" \begin{equation} \begin{split}a&=b\tag{x_1}\\&=c\label{q}\\ \end{split} \end{equation} ",
+     r"  \begin{align}a&=b\tag{x\_1}\\&=c\label{q}\\ \end{align}  "),
+    # What an environment inside a row drops still moves to its end, now inside the row.
+    (r"\begin{equation}\begin{aligned}a\label{p}\\ \begin{split}b\label{q}\end{split}\\c\end{aligned}\end{equation}",
+     r"\begin{align}a\label{p}\\ \begin{split}b\end{split}\label{q}\\c\nonumber\end{align}"),
+])
+def test_tags_in_several_rows_of_a_whole_display_number_each_row(tex, expected):
+    out, notes = adapt(tex)
+    assert out == expected
+    assert texfix.NOTE_ROWS in notes
+    assert adapt(out) == (out, [])
+
+
+def test_rows_numbered_as_the_browser_numbers_them():
+    formulas = [r"\begin{equation}\begin{aligned}a&=b\label{p}\\&=c\\&=d\label{q}\end{aligned}\end{equation}",
+                r"$$\begin{aligned}a\tag{A}\label{r}\\b\tag{B}\label{s}\end{aligned}$$",
+                r"\begin{equation}c\label{t}\end{equation}"]
+    expected = {"p": "1", "q": "2", "r": "A", "s": "B", "t": "3"}
+    assert equation_numbers(formulas) == expected
+    assert equation_numbers([adapt(f)[0] for f in formulas]) == expected
+
+
+def test_tags_in_several_rows_of_an_environment_inside_a_formula_keep_the_first():
+    # Not the whole formula, so it cannot become align: one \tag and one \label leave it, the others go.
+    tex = r"x=\left\{\begin{aligned}a\tag{a}\label{p}\\b\tag{b}\label{q}\\c\label{}\end{aligned}\right."
+    out, notes = adapt(tex)
+    assert out == r"x=\left\{\begin{aligned}a\\b\\c\end{aligned}\tag{a}\label{p}\label{}\right."
+    assert notes == [texfix.NOTE_HOIST, texfix.NOTE_DROPPED]
+    assert equation_numbers([tex]) == equation_numbers([out]) == {"p": "a"}
+    tex = r"\begin{equation}x=\begin{aligned}a\label{p}\\b\label{q}\end{aligned}\end{equation}"
+    out, _ = adapt(tex)
+    assert out == r"\begin{equation}x=\begin{aligned}a\\b\end{aligned}\label{p}\end{equation}"
+    assert equation_numbers([tex]) == equation_numbers([out]) == {"p": "1"}
+
+
+def test_one_tag_in_a_whole_display_still_moves_out():
+    tex = r"\begin{equation}\begin{aligned}a&=b\\&=c\label{p}\end{aligned}\end{equation}"
+    assert adapt(tex) == (r"\begin{equation}\begin{aligned}a&=b\\&=c\end{aligned}\label{p}\end{equation}",
+                          [texfix.NOTE_HOIST])
+    tex = r"\begin{equation}\begin{aligned}a\label{p}\tag{P}\\b\nonumber\end{aligned}\end{equation}"
+    assert adapt(tex)[0] == r"\begin{equation}\begin{aligned}a\\b\end{aligned}\label{p}\tag{P}\nonumber\end{equation}"
+
+
 def test_unclosed_environment_keeps_everything_in_place():
     tex = r"\begin{equation}\begin{aligned}a\label{x}\tag{y_1}"
     assert adapt(tex)[0] == r"\begin{equation}\begin{aligned}a\label{x}\tag{y\_1}"
@@ -216,6 +282,8 @@ def test_adapting_adapted_tex_changes_nothing():
     "\\text{" + "$" * BIG + "}", "\\text{" + r"\(" * (BIG // 2) + "}", r"\bm" * (BIG // 3),
     "\\text{" + "$\\text{" * (BIG // 8) + "}$" * (BIG // 8) + "}",
     r"\begin{x}" * (BIG // 18) + r"\end{y}" * (BIG // 14) + r"\text{a_b}",
+    r"\begin{aligned}" + r"a\tag{a}\\" * (BIG // 10) + r"\end{aligned}",
+    r"x\begin{aligned}" + r"a\tag{a}\label{b}\\" * (BIG // 18) + r"\end{aligned}",
 ])
 def test_huge_and_unbalanced_input_is_handled(tex):
     out, _ = adapt(tex)
@@ -385,6 +453,40 @@ def test_equation_numbers_on_hostile_input():
 
 
 # --------------------------------------------------------------------------------------------------------------
+# unique_labels
+
+
+def test_a_label_defined_again_on_the_page_is_dropped_there():
+    # pages/2014/2900.md: MathJax 3 shows "Label 'eq:rec' multiply defined" on the second display.
+    formulas = [r"\begin{eqnarray}I_n &=& e - nI_{n-1}\label{eq:rec}\end{eqnarray}", r"\eqref{eq:rec}",
+                r"\begin{equation}a = b\label{eq:rec}\end{equation}"]
+    out, repeats = unique_labels(formulas)
+    assert out == [formulas[0], formulas[1], r"\begin{equation}a = b\end{equation}"]
+    assert out[0] is formulas[0]
+    assert repeats == [RepeatedLabel(2, "eq:rec")]
+    assert equation_numbers(formulas) == {"eq:rec": "1"}
+    assert equation_numbers(out) == {"eq:rec": "1"}
+
+
+def test_a_label_repeated_in_one_formula_and_what_is_no_label():
+    formulas = [r"\begin{align}a\label{x}\\b\label{x}\\c\label{ x}\end{align}",
+                r"\begin{equation}\alpha\label{x}b\end{equation}", r"\text{\label{x}}\label{}\label{}",
+                r"\newcommand{\L}{\label{x}}", r"\begin{equation}x\label{y}\end{equation}{"]
+    out, repeats = unique_labels(formulas)
+    assert out == [r"\begin{align}a\label{x}\\b\\c\label{ x}\end{align}",
+                   r"\begin{equation}\alpha b\end{equation}", *formulas[2:]]
+    assert repeats == [RepeatedLabel(0, "x"), RepeatedLabel(1, "x")]
+    assert unique_labels(out) == (out, [])
+
+
+def test_unique_labels_on_hostile_input():
+    formulas = [r"\label{x}" * (BIG // 9), "{" * BIG, r"\label{" * (BIG // 7), r"\text{\label{x}" * (BIG // 15), None]
+    out, repeats = unique_labels(formulas)  # type: ignore[arg-type]
+    assert out[0] == r"\label{x}" and len(repeats) == BIG // 9 - 1
+    assert out[1:] == formulas[1:]
+
+
+# --------------------------------------------------------------------------------------------------------------
 # link_references
 
 FOREIGN = {"eq:far": ("../part/chapter/", "7"), "eq:sp ace": ("../z/", "A.1"), "eq:中文": ("../中文/", "4")}
@@ -518,6 +620,34 @@ def test_ambiguous_tex_is_reported_not_changed(text, offset, reason):
     assert isinstance(lost[0], Lost)
 
 
+@pytest.mark.parametrize("text", [
+    "用\\tag{}可以自定义编号", "用\\tag*{A}可以", "用\\label{eq:1}标记", "写\\nonumber即可",
+    "写 \\notag 或 \\nonumber 都行",
+    "用\\newcommand{\\R}{\\mathbb{R}}定义", "用\\mathbf{}加粗", "用\\frac{ }{}表示分数",
+    "\\label{x}", "\\def\\R{\\mathbb{R}}", "  \\tag{} \\label{a}\n", "用\\label标记",
+])
+def test_tex_that_typesets_as_nothing_stays_text(text):
+    # pages/2024/9230.txt: "用\tag{}可以自定义编号" became an empty formula, read as "用 可以自定义编号".
+    out, lost = restore(text)
+    assert out == text
+    assert lost
+    assert all("typesets as nothing" in found.reason for found in lost)
+
+
+def test_tex_that_shows_something_is_still_restored():
+    assert restore("用\\mathbf{x}加粗，\\tag{}另说")[0] == "用$\\mathbf{x}$加粗，\\tag{}另说"
+    assert restore("其中\\alpha\\label{a}是常数")[0] == "其中$\\alpha\\label{a}$是常数"
+    assert restore("\\newcommand{\\R}{\\mathbb{R}}\\R^n")[0] == "$$\\newcommand{\\R}{\\mathbb{R}}\\R^n$$"
+
+
+def test_a_paragraph_of_tex_ending_in_a_backslash_is_not_wrapped():
+    # "$$\\alpha\\$$": the backslash escapes the closing dollar, and the formula never ends.
+    out, lost = restore("\\alpha + \\beta\\")
+    assert out == "\\alpha + \\beta\\"
+    assert [found.reason for found in lost] == ["a paragraph of TeX ending in a backslash"]
+    assert restore("\\alpha\\\\")[0] == "$$\\alpha\\\\$$"
+
+
 def test_snippets_are_short():
     text = "中" + "\\alpha word " * 50 + "文"
     (found,) = restore(text)[1]
@@ -537,6 +667,7 @@ def test_formulas_are_kept_byte_for_byte():
     "中\\alpha文" * (BIG // 8), "word \\alpha " * (BIG // 12), "www." * (BIG // 4), "a" * BIG + "://",
     "`" * BIG, "C:\\" * (BIG // 3), "中\\left(\\begin{aligned}a\\end{aligned}\\right)文" * (BIG // 45), "$" * BIG,
     "中\\frac{1}{2文" * (BIG // 12), "\\" * BIG, "x_{" * (BIG // 3), "\\begin{aligned}" * (BIG // 15),
+    "中\\tag{}\\label{x}\\mathbf{}" * (BIG // 25) + "\\", "\\label{" + "{}" * (BIG // 2) + "}",
 ])
 def test_restore_on_huge_input(text):
     out, lost = restore(text)
