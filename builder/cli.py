@@ -98,7 +98,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 MATH_CODES = frozenset({"suspicious-math", "unsafe-tex", "math-reference", "math-adapted", "math-lost-delimiters",
-                        "math-restored"})
+                        "math-restored", "math-label-repeated"})
 MATH_LINES_SHOWN = 3
 
 

@@ -438,10 +438,12 @@ def _restored(entry: Entry, problems: list[Problem]) -> Entry:
     """A plain-text page's paragraphs with the formula delimiters the scrape lost put back where unambiguous."""
     blocks = []
     count = 0
+    first = entry.source  # the first paragraph changed: where a person looks
     for block in entry.blocks:
         if block.markup == Markup.PLAIN and block.kind in RESTORED_KINDS:
             text, lost = restore_delimiters(block.text)
             if text != block.text:
+                first = first if count else block.source
                 count += 1
                 block = replace(block, text=text)
             for found in lost[:LOST_SHOWN]:
@@ -449,7 +451,7 @@ def _restored(entry: Entry, problems: list[Problem]) -> Entry:
                                         f"TeX outside any formula, left as text ({found.reason}): {found.snippet!r}"))
         blocks.append(block)
     if count:
-        problems.append(Problem(entry.source, "math-restored",
+        problems.append(Problem(first, "math-restored",
                                 f"formula delimiters the scrape lost were put back in {count} paragraph(s)",
                                 Level.INFO))
     return replace(entry, blocks=tuple(blocks))

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from builder.escape import json_ld, md_text
+from builder.model import Level
 from tests.conftest import FIXTURES, run_on
 
 
@@ -202,3 +203,24 @@ def test_a_list_item_holding_a_display_formula_keeps_the_items_after_it(tmp_path
     assert "\\begin{equation}" in items.items[1] and "\\mathop" not in items.items[1]
     third = items.items[2].strip()
     assert third.startswith("预测：取") and "\\mathop{\\arg\\max}" in third and "$" not in third
+
+
+def test_math_findings_name_the_line_of_their_paragraph_and_a_repeated_label_is_dropped(tmp_path: Path):
+    """check used to say line 1 of a 500-line page; a label defined twice showed MathJax's error on the page."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    lines = ["# [标签](https://kexue.fm/archives/2900)", "", "By 苏剑林 \\|", "", "2014-08-01 \\|", "",
+             "开头一段，没有公式。", "",
+             "第一式：", "\\\\begin{equation}a_n = a_{n-1} + 1\\\\label{eq:rec}\\\\end{equation}", "",  # line 10
+             "第二式也写了同一个标签：",
+             "\\\\begin{equation}b_n = 2b_{n-1}\\\\label{eq:rec}\\\\end{equation}", "",  # line 13
+             "引用式$\\\\eqref{eq:rec}$与不存在的式$\\\\eqref{eq:nowhere}$。", "",  # line 15
+             "转载到请包括本文地址：[https://kexue.fm/archives/2900](https://kexue.fm/archives/2900)", ""]
+    (archive / "2900.md").write_text("\n".join(lines), encoding="utf-8")
+    result = run_on(archive, tmp_path)
+    page = next(f.content for f in result.rendered["zh"].files if f.path.endswith("/2900.md"))
+    assert page.count("\\label{eq:rec}") == 1 and "b_n = 2b_{n-1}" in page
+    found = {p.code: p for p in result.problems if p.code.startswith("math-")}
+    assert found["math-label-repeated"].source.line in (12, 13) and "eq:rec" in found["math-label-repeated"].message
+    assert found["math-label-repeated"].level == Level.WARNING
+    assert found["math-reference"].source.line == 15 and "eq:nowhere" in found["math-reference"].message

@@ -94,6 +94,7 @@ class _Out:
     blocks: list[Block] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     restored: int = 0  # stretches of text in which lost formula delimiters were put back
+    first_restored: Source | None = None  # the first of them: where a person looks
 
     def source(self, tok: Token | None) -> Source:
         line = tok.map[0] if tok is not None and tok.map else 0
@@ -118,7 +119,9 @@ def _run(text: str, src: Source, out: _Out, split_display: bool) -> Iterator[tup
     TeX that lost its ``$`` (a page scraped after MathJax ran) gets them back where that is unambiguous.
     """
     restored, lost = restore_delimiters(text)
-    out.restored += restored != text
+    if restored != text:
+        out.restored += 1
+        out.first_restored = out.first_restored or src
     for found in lost[:MATH_ISSUES_SHOWN]:
         out.problems.append(Problem(src, "math-lost-delimiters",
                                     f"TeX outside any formula, left as text ({found.reason}): {found.snippet!r}"))
@@ -497,7 +500,7 @@ def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
     _walk(_PAGE.parse(body), out)
     problems += out.problems
     if out.restored:
-        problems.append(Problem(Source(name, start + 1), "math-restored",
+        problems.append(Problem(out.first_restored or Source(name, start + 1), "math-restored",
                                 f"formula delimiters the scrape lost were put back in {out.restored} paragraph(s)",
                                 Level.INFO))
     for why in facts.conflicts:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .. import inline, texfix
 from ..mathtext import formulas, split_math
-from ..model import Block, BlockKind, Book, Chapter, Level, Markup, Problem
+from ..model import Block, BlockKind, Book, Chapter, Level, Markup, Problem, Source
 from .markdown import page_url
 
 _REFERENCE = re.compile(r"\\(?:eq)?ref\s*\{([^{}]{1,200})\}")
@@ -53,7 +53,7 @@ class Numbered:
     @classmethod
     def of(cls, chapter: Chapter) -> Numbered:
         found = tuple(chapter_formulas(chapter))
-        return cls(found, texfix.equation_numbers(found))
+        return cls(found, texfix.equation_numbers(texfix.unique_labels(found)[0]))
 
     def refers_elsewhere(self) -> bool:
         """Whether a formula refers to a label this chapter does not define (its page needs the whole book's index)."""
@@ -116,8 +116,8 @@ class BookIndex:
                        owners={k: tuple(v) for k, v in owners.items()},
                        formulas_of={k: d.formulas for k, d in numbered.items()})
 
-    def _foreign(self, chapter: Chapter, path: str, wanted: set[str],
-                 problems: list[Problem] | None) -> dict[str, tuple[str, str]]:
+    def _foreign(self, chapter: Chapter, path: str, wanted: set[str], problems: list[Problem] | None,
+                 located: Sequence[tuple[str, Source]]) -> dict[str, tuple[str, str]]:
         """For each label this chapter refers to but does not define: the chapter that does, if one is clear."""
         key = chapter.post.key
         linked = [self.id_of[m] for b in chapter.post.blocks for m in _POST_LINK.findall(b.text) if m in self.id_of]
@@ -138,7 +138,9 @@ class BookIndex:
             out[label] = (url, self.numbers[pick][label])
         if problems is not None and unresolved:
             shown = ", ".join(unresolved[:REPORTED_PER_PAGE]) + (" …" if len(unresolved) > REPORTED_PER_PAGE else "")
-            problems.append(Problem(chapter.post.source, "math-reference",
+            missing = set(unresolved)
+            first = next((src for f, src in located if references([f]) & missing), chapter.post.source)
+            problems.append(Problem(first, "math-reference",
                                     f"{len(unresolved)} equation reference(s) to labels defined nowhere in this post "
                                     f"or unambiguously in another chapter: {shown}"))
         return out
@@ -147,27 +149,42 @@ class BookIndex:
         """The page's macro preamble and the function its formulas pass through."""
         key = chapter.post.key
         found = self.formulas_of.get(key) or tuple(chapter_formulas(chapter))
+        # The blocks' own lines, for findings a person must find in the file (only when they are reported).
+        located = ([(f, b.source) for b in chapter.post.blocks for f in block_formulas(b)]
+                   if problems is not None else [])
+        unique, repeated = texfix.unique_labels(found)
+        rewritten: dict[str, str] = {}  # a formula → as typeset: a label defined again is dropped (first copy wins)
+        for old, new in zip(found, unique, strict=True):
+            rewritten.setdefault(old, new)
         local = set(self.numbers.get(key, {}))
         wanted = references(found) - local
-        foreign = self._foreign(chapter, path, wanted, problems) if wanted else {}
+        foreign = self._foreign(chapter, path, wanted, problems, located) if wanted else {}
         preamble = texfix.definitions(found)
         adapted: dict[str, str] = {}
 
         def tex(source: str) -> str:
             if source not in adapted:
-                text, _ = _adapted(source)
+                text, _ = _adapted(rewritten.get(source, source))
                 if foreign:
                     text, _ = texfix.link_references(text, local, foreign)
                 adapted[source] = text
             return adapted[source]
 
         if problems is not None:
+            where = [src for _, src in located] if len(located) == len(found) else [chapter.post.source] * len(found)
+            for r in repeated:
+                problems.append(Problem(where[r.formula], "math-label-repeated",
+                                        f"\\label{{{r.label}}} is defined again: MathJax would show an error in "
+                                        "place of the formula, so the later definition is dropped and every "
+                                        "\\eqref points at the first"))
             notes: dict[str, int] = {}
-            for f in found:
+            first: Source | None = None
+            for f, src in zip(unique, where, strict=True):
                 for note in _adapted(f)[1]:
                     notes[note] = notes.get(note, 0) + 1
+                    first = first or src
             if notes:
-                problems.append(Problem(chapter.post.source, "math-adapted",
+                problems.append(Problem(first or chapter.post.source, "math-adapted",
                                         "TeX that MathJax 2 accepted and MathJax 3 does not, adapted: "
                                         + "; ".join(f"{n} ({c}×)" for n, c in sorted(notes.items())), Level.INFO))
         return PageTex(preamble, tex)
