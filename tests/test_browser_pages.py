@@ -111,7 +111,9 @@ def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
     assert formulas > 50 and headings > 10
     watch.page.goto(base + next(p for p in pages if p.endswith("/9003/")))
     watch.math()
-    assert watch.page.evaluate("() => document.querySelectorAll('.md-nav--secondary mjx-container').length") >= 1
+    toc = watch.page.evaluate("() => document.querySelector('.md-sidebar--secondary .md-nav--secondary').innerText")
+    assert "β" in toc or "𝛽" in toc, toc  # typeset, not \beta
+    assert "(2)" in toc and "???" not in toc, toc  # \eqref{eq:adam} in a heading: the page's label is known there
     assert not watch.outside and not watch.dialogs, (watch.outside, watch.dialogs)
     watch.page.close()
 

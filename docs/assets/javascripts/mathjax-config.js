@@ -87,8 +87,12 @@ window.MathJax = {
             function (el) { return !el.querySelector("mjx-container"); }
           );
           if (!pending.length) { return null; }
-          MathJax.typesetClear();
-          MathJax.texReset();
+          // A new page's formulas start afresh (labels, numbers).  Only the table of contents
+          // left (the first page, typeset already): its \eqref needs the page's labels kept.
+          if (pending.some(function (el) { return !el.closest(".md-nav"); })) {
+            MathJax.typesetClear();
+            MathJax.texReset();
+          }
           return MathJax.typesetPromise(pending);
         });
       });
