@@ -842,6 +842,26 @@ def definitions(formulas: Iterable[str]) -> str:
     return collect_definitions(formulas)[0]
 
 
+_DISPLAY_MARKS = re.compile(r"^\s*(?:\$\$|\\\[)?|(?:\$\$|\\\])?\s*$")
+
+
+def only_definitions(tex: str) -> bool:
+    """Whether a formula defines macros and shows nothing: the blog's ``$$\\newcommand…$$`` line.
+
+    Its definitions are in the page's preamble (:func:`definitions`), so the renderer can hide it
+    instead of leaving an empty display; a malformed definition is not hidden (MathJax shows its error).
+    """
+    spans, bad = _definitions_in(tex)
+    if not spans or bad:
+        return False
+    rest, pos = [], 0
+    for start, end in spans:
+        rest.append(tex[pos:start])
+        pos = end
+    rest.append(tex[pos:])
+    return not _DISPLAY_MARKS.sub("", "".join(rest)).strip()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # equation_numbers
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -224,3 +225,18 @@ def test_math_findings_name_the_line_of_their_paragraph_and_a_repeated_label_is_
     assert found["math-label-repeated"].source.line in (12, 13) and "eq:rec" in found["math-label-repeated"].message
     assert found["math-label-repeated"].level == Level.WARNING
     assert found["math-reference"].source.line == 15 and "eq:nowhere" in found["math-reference"].message
+
+
+def test_a_display_of_definitions_only_is_typeset_out_of_sight(tmp_path: Path):
+    """The blog's $$\\newcommand…$$ line shows nothing; left as a display it was an empty gap on the page."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "9400.md").write_text(
+        "# [宏](https://kexue.fm/archives/9400)\n\nBy 苏剑林 \\|\n\n2023-01-01 \\|\n\n"
+        "$$\\\\newcommand{\\\\R}{\\\\mathbb{R}}$$\n\n设$x\\\\in\\\\R^n$。\n\n$$\\\\R^n\\\\newcommand{\\\\C}{\\\\mathbb{C}}$$\n\n"
+        "转载到请包括本文地址：[https://kexue.fm/archives/9400](https://kexue.fm/archives/9400)\n", encoding="utf-8")
+    page = next(f.content for f in run_on(archive, tmp_path).rendered["zh"].files if f.path.endswith("/9400.md"))
+    hidden = re.findall(r'<div class="kb-macros" hidden markdown="1">(.*?)</div>', page, re.S)
+    assert len(hidden) == 2  # the page's preamble, and the definitions-only display
+    assert "\\newcommand{\\R}{\\mathbb{R}}" in hidden[1] and "\\R^n\\newcommand" not in "".join(hidden)
+    assert "\\R^n\\newcommand{\\C}" in page  # a display that shows something stays in sight

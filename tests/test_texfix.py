@@ -695,3 +695,11 @@ def test_the_quick_test_for_masked_text_misses_no_mask() -> None:
         if texfix._MASK.search(text):
             assert texfix._MAY_MASK.search(text), repr(text)
     assert restore("网址 http://a.b/\\frac{1}{2} 之后")[0] == "网址 http://a.b/\\frac{1}{2} 之后"
+
+
+def test_only_definitions_tells_a_formula_that_shows_nothing():
+    assert texfix.only_definitions("$$\\newcommand{\\R}{\\mathbb{R}}\\DeclareMathOperator{\\tr}{tr}$$")
+    assert texfix.only_definitions("\\[ \\def\\a{b} \\]")
+    assert not texfix.only_definitions("\\newcommand{\\R}{\\mathbb{R}} x")  # shows x
+    assert not texfix.only_definitions("$$\\newcommand{\\R}{\\mathbb{R}$$")  # malformed: MathJax shows the error
+    assert not texfix.only_definitions("x^2")

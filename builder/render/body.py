@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .. import inline
+from .. import inline, texfix
 from ..escape import html_text
 from ..mathtext import Segment, formulas, paragraph_markdown, split_math
 from ..model import Aligned, Block, BlockKind, Chapter, Markup, Problem, State, with_joined
@@ -27,6 +27,15 @@ _LABEL = re.compile(r"\\label\{[^{}]*\}")
 def text_markdown(block: Block, text: str, ui: dict[str, str], links: Links,
                   problems: list[Problem] | None) -> tuple[str, int]:
     """One unit of text (any edition) as Markdown, and how many formulas it holds."""
+    md, count = _markdown(block, text, ui, links, problems)
+    if block.kind == BlockKind.MATH and texfix.only_definitions(text):
+        # Nothing to see (the page's preamble holds its definitions): typeset out of sight, not an empty display.
+        md = f'<div class="{names.MACROS}" hidden markdown="1">\n\n{md}\n\n</div>'
+    return md, count
+
+
+def _markdown(block: Block, text: str, ui: dict[str, str], links: Links,
+              problems: list[Problem] | None) -> tuple[str, int]:
     kind = block.kind
     source = block.source
     markdown = block.markup == Markup.MARKDOWN
