@@ -234,17 +234,19 @@ def _best(group: list[Entry]) -> tuple[int, str]:
     """Whose text a post keeps, and why: a whole article page before any excerpt; among pages, the shape that
     keeps the most structure (converter Markdown, then plain text, then body only) unless it holds markedly
     less text than another; then the longest.  The first of equals: dump order decides ties."""
-    lengths = [sum(len(block_text(b)) for b in e.blocks) for e in group]
-    longest = max(lengths)
+    pages = [k for k, e in enumerate(group) if e.complete]
+    if len(pages) < 2:  # the page, else the longest excerpt: what a reader sees is not needed to tell
+        return (pages[0] if pages else max(range(len(group)), key=lambda k: sum(len(b.text) for b in group[k].blocks)),
+                "it is the whole page" if pages else "it is the longest")
+    lengths = {k: sum(len(block_text(b)) for b in group[k].blocks) for k in pages}
+    longest = max(lengths.values())
 
-    def rank(k: int) -> tuple[bool, int, int]:
-        entry = group[k]
-        whole = entry.complete and lengths[k] >= WHOLE * longest
-        return entry.complete, SHAPE_RANK.get(entry.fmt, 0) if whole else -1, lengths[k]
+    def rank(k: int) -> tuple[int, int]:
+        return SHAPE_RANK.get(group[k].fmt, 0) if lengths[k] >= WHOLE * longest else -1, lengths[k]
 
-    top = max(range(len(group)), key=rank)
-    shapes = {SHAPE_RANK.get(e.fmt, 0) for e in group if e.complete}
-    why = "it keeps the most structure" if len(shapes) > 1 and rank(top)[1] == max(shapes) else "it is the longest"
+    top = max(pages, key=rank)
+    shapes = {SHAPE_RANK.get(group[k].fmt, 0) for k in pages}
+    why = "it keeps the most structure" if len(shapes) > 1 and rank(top)[0] == max(shapes) else "it is the longest"
     return top, why
 
 

@@ -439,6 +439,8 @@ def _rows_plan(b: _Braces) -> tuple[int, list[tuple[int, int, str]]] | None:
     neither \\tag nor \\label gets \\nonumber, so only the rows the author marked take a number.
     """
     tex = b.tex
+    if tex.count("\\tag") + tex.count("\\label") < 2 or "\\begin" not in tex:  # most formulas: nothing to plan
+        return None
     opened = _environment_at(b, _DISPLAY_OPEN.match(tex).end(), "\\begin")
     wrapper = None
     if opened is not None and opened[3] in ("equation", "equation*"):
@@ -1146,6 +1148,29 @@ class RepeatedLabel:
     label: str
 
 
+_SIMPLE_LABEL = re.compile(r"\\label\s*\{([^{}\\]*)\}")
+
+
+def _labels_distinct(formulas: Sequence[str]) -> bool:
+    """Whether every ``\\label`` of these formulas is plainly written and names a label no other one names.
+
+    Then nothing can be defined twice, and :func:`unique_labels` need not read a formula's structure (most
+    pages: a quick look instead of parsing each formula's braces).
+    """
+    names: set[str] = set()
+    for tex in formulas:
+        if not isinstance(tex, str) or "\\label" not in tex:
+            continue
+        found = _SIMPLE_LABEL.findall(tex)
+        if len(found) != tex.count("\\label"):
+            return False
+        for name in found:
+            if name in names:
+                return False
+            names.add(name)
+    return True
+
+
 def unique_labels(formulas: Sequence[str]) -> tuple[list[str], list[RepeatedLabel]]:
     """The formulas of one page, each ``\\label`` an earlier one defined dropped; and one record per drop.
 
@@ -1157,6 +1182,8 @@ def unique_labels(formulas: Sequence[str]) -> tuple[list[str], list[RepeatedLabe
     formula whose end MathJax never finds (an open brace) define nothing.  A formula that needs no change comes
     back as the same object; number the returned formulas with :func:`equation_numbers`.
     """
+    if _labels_distinct(formulas):
+        return list(formulas), []
     seen: set[str] = set()
     out: list[str] = []
     repeats: list[RepeatedLabel] = []

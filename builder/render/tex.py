@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -71,6 +71,28 @@ def _adapted(tex: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(notes)
 
 
+class _Located:
+    """Where each of a chapter's formulas is: its block's source, for findings a person must find in the file.
+
+    Read only when a finding is reported (most pages have none), from the chapter's blocks in reading order.
+    """
+
+    def __init__(self, chapter: Chapter, count: int) -> None:
+        self.chapter = chapter
+        self.count = count
+        self._pairs: list[tuple[str, Source]] | None = None
+
+    def pairs(self) -> list[tuple[str, Source]]:
+        if self._pairs is None:
+            self._pairs = [(f, b.source) for b in self.chapter.post.blocks for f in block_formulas(b)]
+        return self._pairs
+
+    def source(self, formula: int) -> Source:
+        """The source of the chapter's formula number ``formula`` (the post's, should the counts disagree)."""
+        pairs = self.pairs()
+        return pairs[formula][1] if len(pairs) == self.count else self.chapter.post.source
+
+
 @dataclass(frozen=True)
 class PageTex:
     preamble: str
@@ -117,7 +139,7 @@ class BookIndex:
                        formulas_of={k: d.formulas for k, d in numbered.items()})
 
     def _foreign(self, chapter: Chapter, path: str, wanted: set[str], problems: list[Problem] | None,
-                 located: Sequence[tuple[str, Source]]) -> dict[str, tuple[str, str]]:
+                 located: _Located) -> dict[str, tuple[str, str]]:
         """For each label this chapter refers to but does not define: the chapter that does, if one is clear."""
         key = chapter.post.key
         linked = [self.id_of[m] for b in chapter.post.blocks for m in _POST_LINK.findall(b.text) if m in self.id_of]
@@ -139,7 +161,7 @@ class BookIndex:
         if problems is not None and unresolved:
             shown = ", ".join(unresolved[:REPORTED_PER_PAGE]) + (" …" if len(unresolved) > REPORTED_PER_PAGE else "")
             missing = set(unresolved)
-            first = next((src for f, src in located if references([f]) & missing), chapter.post.source)
+            first = next((src for f, src in located.pairs() if references([f]) & missing), chapter.post.source)
             problems.append(Problem(first, "math-reference",
                                     f"{len(unresolved)} equation reference(s) to labels defined nowhere in this post "
                                     f"or unambiguously in another chapter: {shown}"))
@@ -149,9 +171,7 @@ class BookIndex:
         """The page's macro preamble and the function its formulas pass through."""
         key = chapter.post.key
         found = self.formulas_of.get(key) or tuple(chapter_formulas(chapter))
-        # The blocks' own lines, for findings a person must find in the file (only when they are reported).
-        located = ([(f, b.source) for b in chapter.post.blocks for f in block_formulas(b)]
-                   if problems is not None else [])
+        located = _Located(chapter, len(found))
         unique, repeated = texfix.unique_labels(found)
         rewritten: dict[str, str] = {}  # a formula → as typeset: a label defined again is dropped (first copy wins)
         for old, new in zip(found, unique, strict=True):
@@ -171,20 +191,19 @@ class BookIndex:
             return adapted[source]
 
         if problems is not None:
-            where = [src for _, src in located] if len(located) == len(found) else [chapter.post.source] * len(found)
             for r in repeated:
-                problems.append(Problem(where[r.formula], "math-label-repeated",
+                problems.append(Problem(located.source(r.formula), "math-label-repeated",
                                         f"\\label{{{r.label}}} is defined again: MathJax would show an error in "
                                         "place of the formula, so the later definition is dropped and every "
                                         "\\eqref points at the first"))
             notes: dict[str, int] = {}
-            first: Source | None = None
-            for f, src in zip(unique, where, strict=True):
+            first: int | None = None
+            for k, f in enumerate(unique):
                 for note in _adapted(f)[1]:
                     notes[note] = notes.get(note, 0) + 1
-                    first = first or src
-            if notes:
-                problems.append(Problem(first or chapter.post.source, "math-adapted",
+                    first = k if first is None else first
+            if notes and first is not None:
+                problems.append(Problem(located.source(first), "math-adapted",
                                         "TeX that MathJax 2 accepted and MathJax 3 does not, adapted: "
                                         + "; ".join(f"{n} ({c}×)" for n, c in sorted(notes.items())), Level.INFO))
         return PageTex(preamble, tex)
