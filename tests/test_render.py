@@ -163,22 +163,29 @@ def test_missing_images_show_each_editions_own_words(tmp_path: Path):
         assert "image not in the archive" in en and "图片未收录" not in en
 
 
+def _converter_page(tmp_path: Path, post: str, title: str, date: str, body: str) -> tuple[object, str]:
+    """A converter Markdown page of one post (head, ``body``, reprint line) run through the pipeline: the result
+    and the chapter's Chinese page."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    url = f"https://kexue.fm/archives/{post}"
+    (archive / f"{post}.md").write_text(f"# [{title}]({url})\n\nBy 苏剑林 \\|\n\n{date} \\|\n\n{body}\n\n"
+                                         f"转载到请包括本文地址：[{url}]({url})\n", encoding="utf-8")
+    result = run_on(archive, tmp_path)
+    return result, next(f.content for f in result.rendered["zh"].files if f.path.endswith(f"/{post}.md"))
+
+
 def test_a_list_item_holding_a_display_formula_keeps_the_items_after_it(tmp_path: Path):
     """The item after one with a display formula once became that formula's last line: its text lost, TeX shown."""
     from html.parser import HTMLParser
 
     from tests.test_escape import _site_markdown
 
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    (archive / "6900.md").write_text(
-        "# [朴素贝叶斯](https://kexue.fm/archives/6900)\n\nBy 苏剑林 \\|\n\n2019-10-10 \\|\n\n"
-        "朴素贝叶斯假设特征条件独立：\n\n1. 先验：$p(y)$由频数估计；\n2. 似然：\n"
-        "\\\\begin{equation}p(x\\|y) = \\\\prod\\_{i} p(x\\_i\\|y)\\\\label{eq:nb}\\\\end{equation}\n"
-        "3. 预测：取$\\\\mathop{\\\\arg\\\\max}\\_y p(y)$。\n\n结束。\n\n"
-        "转载到请包括本文地址：[https://kexue.fm/archives/6900](https://kexue.fm/archives/6900)\n",
-        encoding="utf-8")
-    page = next(f.content for f in run_on(archive, tmp_path).rendered["zh"].files if f.path.endswith("/6900.md"))
+    _, page = _converter_page(tmp_path, "6900", "朴素贝叶斯", "2019-10-10",
+                              "朴素贝叶斯假设特征条件独立：\n\n1. 先验：$p(y)$由频数估计；\n2. 似然：\n"
+                              "\\\\begin{equation}p(x\\|y) = \\\\prod\\_{i} p(x\\_i\\|y)"
+                              "\\\\label{eq:nb}\\\\end{equation}\n"
+                              "3. 预测：取$\\\\mathop{\\\\arg\\\\max}\\_y p(y)$。\n\n结束。")
 
     class Items(HTMLParser):
         def __init__(self) -> None:
@@ -208,18 +215,12 @@ def test_a_list_item_holding_a_display_formula_keeps_the_items_after_it(tmp_path
 
 def test_math_findings_name_the_line_of_their_paragraph_and_a_repeated_label_is_dropped(tmp_path: Path):
     """check used to say line 1 of a 500-line page; a label defined twice showed MathJax's error on the page."""
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    lines = ["# [标签](https://kexue.fm/archives/2900)", "", "By 苏剑林 \\|", "", "2014-08-01 \\|", "",
-             "开头一段，没有公式。", "",
-             "第一式：", "\\\\begin{equation}a_n = a_{n-1} + 1\\\\label{eq:rec}\\\\end{equation}", "",  # line 10
-             "第二式也写了同一个标签：",
-             "\\\\begin{equation}b_n = 2b_{n-1}\\\\label{eq:rec}\\\\end{equation}", "",  # line 13
-             "引用式$\\\\eqref{eq:rec}$与不存在的式$\\\\eqref{eq:nowhere}$。", "",  # line 15
-             "转载到请包括本文地址：[https://kexue.fm/archives/2900](https://kexue.fm/archives/2900)", ""]
-    (archive / "2900.md").write_text("\n".join(lines), encoding="utf-8")
-    result = run_on(archive, tmp_path)
-    page = next(f.content for f in result.rendered["zh"].files if f.path.endswith("/2900.md"))
+    body = ["开头一段，没有公式。", "",  # the body starts at line 7
+            "第一式：", "\\\\begin{equation}a_n = a_{n-1} + 1\\\\label{eq:rec}\\\\end{equation}", "",  # line 10
+            "第二式也写了同一个标签：",
+            "\\\\begin{equation}b_n = 2b_{n-1}\\\\label{eq:rec}\\\\end{equation}", "",  # line 13
+            "引用式$\\\\eqref{eq:rec}$与不存在的式$\\\\eqref{eq:nowhere}$。"]  # line 15
+    result, page = _converter_page(tmp_path, "2900", "标签", "2014-08-01", "\n".join(body))
     assert page.count("\\label{eq:rec}") == 1 and "b_n = 2b_{n-1}" in page
     found = {p.code: p for p in result.problems if p.code.startswith("math-")}
     assert found["math-label-repeated"].source.line in (12, 13) and "eq:rec" in found["math-label-repeated"].message
@@ -229,13 +230,9 @@ def test_math_findings_name_the_line_of_their_paragraph_and_a_repeated_label_is_
 
 def test_a_display_of_definitions_only_is_typeset_out_of_sight(tmp_path: Path):
     """The blog's $$\\newcommand…$$ line shows nothing; left as a display it was an empty gap on the page."""
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    (archive / "9400.md").write_text(
-        "# [宏](https://kexue.fm/archives/9400)\n\nBy 苏剑林 \\|\n\n2023-01-01 \\|\n\n"
-        "$$\\\\newcommand{\\\\R}{\\\\mathbb{R}}$$\n\n设$x\\\\in\\\\R^n$。\n\n$$\\\\R^n\\\\newcommand{\\\\C}{\\\\mathbb{C}}$$\n\n"
-        "转载到请包括本文地址：[https://kexue.fm/archives/9400](https://kexue.fm/archives/9400)\n", encoding="utf-8")
-    page = next(f.content for f in run_on(archive, tmp_path).rendered["zh"].files if f.path.endswith("/9400.md"))
+    _, page = _converter_page(tmp_path, "9400", "宏", "2023-01-01",
+                              "$$\\\\newcommand{\\\\R}{\\\\mathbb{R}}$$\n\n设$x\\\\in\\\\R^n$。\n\n"
+                              "$$\\\\R^n\\\\newcommand{\\\\C}{\\\\mathbb{C}}$$")
     hidden = re.findall(r'<div class="kb-macros" hidden markdown="1">(.*?)</div>', page, re.S)
     assert len(hidden) == 2  # the page's preamble, and the definitions-only display
     assert "\\newcommand{\\R}{\\mathbb{R}}" in hidden[1] and "\\R^n\\newcommand" not in "".join(hidden)
