@@ -235,9 +235,10 @@ def _best(group: list[Entry]) -> tuple[int, str]:
     keeps the most structure (converter Markdown, then plain text, then body only) unless it holds markedly
     less text than another; then the longest.  The first of equals: dump order decides ties."""
     pages = [k for k, e in enumerate(group) if e.complete]
-    if len(pages) < 2:  # the page, else the longest excerpt: what a reader sees is not needed to tell
-        return (pages[0] if pages else max(range(len(group)), key=lambda k: sum(len(b.text) for b in group[k].blocks)),
-                "it is the whole page" if pages else "it is the longest")
+    if len(pages) == 1:
+        return pages[0], "it is the whole page"
+    if not pages:  # excerpts only: the longest (what a reader sees of each is not needed to tell)
+        return max(range(len(group)), key=lambda k: sum(len(b.text) for b in group[k].blocks)), "it is the longest"
     lengths = {k: sum(len(block_text(b)) for b in group[k].blocks) for k in pages}
     longest = max(lengths.values())
 
@@ -411,10 +412,10 @@ class _Merger:
             traits = groups.of(i)
             if traits.title is not None:  # titled groups come first: no untitled post is found yet
                 pool = by_title.get(traits.title, []) + by_title.get(None, [])
-                if traits.month_day is not None:  # a post retitled since: its page, of the same day
-                    pool += [p for p in by_day.get(traits.month_day, [])
-                             if groups.of(p).page != traits.page and groups.of(p).title != traits.title]
-                    pool.sort(key=rank.__getitem__)
+                retitled = [p for p in by_day.get(traits.month_day, []) if traits.month_day is not None
+                            and groups.of(p).page != traits.page and groups.of(p).title != traits.title]
+                if retitled:  # a post retitled since: its page, of the same day (or this is the page)
+                    pool = sorted(pool + retitled, key=rank.__getitem__)
             elif traits.month_day is not None:
                 pool = sorted(by_day.get(traits.month_day, []) + by_day.get(None, []), key=rank.__getitem__)
             else:

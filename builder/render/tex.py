@@ -174,7 +174,7 @@ class BookIndex:
         located = _Located(chapter, len(found))
         unique, repeated = texfix.unique_labels(found)
         rewritten: dict[str, str] = {}  # a formula → as typeset: a label defined again is dropped (first copy wins)
-        for old, new in zip(found, unique, strict=True):
+        for old, new in zip(found, unique, strict=True) if repeated else ():
             rewritten.setdefault(old, new)
         local = set(self.numbers.get(key, {}))
         wanted = references(found) - local
