@@ -46,7 +46,32 @@ def _served(kind: str, tmp: Path) -> tuple[str, Path]:
         dump = project / "archive" / "002_c805ef0609284980.txt"
         dump.write_text(dump.read_text(encoding="utf-8").replace("所以,本文就从VAE的角度", "所以,本文改从VAE的角度"),
                         encoding="utf-8")
+    if kind == "quote":  # 6331's full page, its four-point summary one quote of four paragraphs, as converters write it
+        (project / "archive" / "6331.md").write_text(_quoted_page(project / "archive" / "000_572a7b03ff7c8812.txt"),
+                                                     encoding="utf-8")
     return build_and_serve(project, root, strict=kind in ("real", "sharded"))
+
+
+def _quoted_page(dump: Path) -> str:
+    """A converter page of post 6331 from the bundled excerpt: its opening, then its numbered points as one quote."""
+    from builder.read import read_file
+
+    entries, _ = read_file(dump)
+    (entry,) = [e for e in entries if any("推导了能量分布" in b.text for b in e.blocks)]  # untitled in the dump
+    url = "https://kexue.fm/archives/6331"
+    lines = [f"# [能量视角下的GAN模型（二）：GAN＝“分析”＋“采样”]({url})", "",
+             "By 苏剑林 \\|", "", "2019-02-15 \\|", ""]
+    points = 0
+    for block in entry.blocks:
+        if re.match(r"\d、", block.text):
+            lines += [">", f"> {block.text}"] if points else [f"> {block.text}"]
+            points += 1
+        elif points:  # the page ends after the quote: no TeX to escape as a converter would
+            break
+        else:
+            lines += [block.text, ""]
+    assert points == 4
+    return "\n".join(lines + ["", f"转载到请包括本文地址：[{url}]({url})", ""])
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +310,23 @@ def test_stale_paragraph_shows_its_notice(browser, tmp_path_factory):
     assert watch.page.locator(".kb-notice--missing").count() == 0
     watch.page.goto(base + "en/diffusion/9257/", wait_until="load")
     assert watch.page.locator(".kb-notice").count() == 0
+
+
+def test_a_translated_quote_of_several_paragraphs_reads_as_one_quote(browser, tmp_path_factory):
+    """Each paragraph is a unit of its own (with its translation beside it): drawn as one quote, one bar."""
+    base, _ = _served("quote", tmp_path_factory.getbasetemp())
+    watch = Watch(browser)
+    watch.page.goto(base + "gan/6331/", wait_until="load")
+    boxes = """() => [...document.querySelectorAll('.kb-unit > blockquote:first-child')].map(q => {
+      const r = q.getBoundingClientRect(); return [r.top, r.bottom]; })"""
+    quotes = watch.page.evaluate(boxes)
+    assert len(quotes) == 4, quotes  # the translations attached to the page's quote paragraphs
+    pairs = list(zip(quotes, quotes[1:], strict=False))
+    assert all(abs(after[0] - before[1]) < 1 for before, after in pairs), quotes
+    watch.page.locator(".kb-parallel-toggle").click()  # each English paragraph now goes under its own
+    quotes = watch.page.evaluate(boxes)
+    assert all(after[0] - before[1] > 10 for before, after in zip(quotes, quotes[1:], strict=False)), quotes
+    assert watch.outside == [] and watch.errors == []
 
 
 def test_parallel_text_reveals_the_original(browser, tmp_path_factory):
