@@ -32,6 +32,16 @@ RAW = re.compile(r"\\(?:begin|end|frac|boldsymbol|eqref|label|text|mathcal)\b|\]
 # Pages whose TeX is broken on purpose (an unbalanced \begin{aligned}): shown as text, and reported by `check`.
 BROKEN_ON_PURPOSE = ("/9902/",)
 
+# The page went to an element: it exists and stands mid-window (an equation's id exists only once typeset,
+# after the browser looked for it), or as near as the page's end allows.
+IN_VIEW = """(id) => {
+  const e = document.getElementById(id);
+  if (!e) { return false; }
+  const r = e.getBoundingClientRect();
+  const atEnd = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+  return Math.abs((r.top + r.bottom) / 2 - window.innerHeight / 2) < 40 || (atEnd && r.top > 0);
+}"""
+
 VISIBLE_TEXT = """() => {
   const a = document.querySelector('article').cloneNode(true);
   a.querySelectorAll('.arithmatex, mjx-container, pre, code, .kb-alt, .headerlink, script').forEach(e => e.remove());
@@ -122,6 +132,7 @@ def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site,
     base, site_dir = site
     watch = Watch(browser)
     followed = sections = 0
+    equations: list[str] = []
     for path in _chapters(site_dir):
         watch.page.goto(base + path)
         hrefs = watch.page.evaluate("() => [...document.querySelectorAll('article a.kb-link-post')]"
@@ -130,7 +141,9 @@ def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site,
             target = watch.page.context.request.get(href)
             assert target.ok, (path, href)
             fragment = unquote(href.partition("#")[2])
-            if fragment and not fragment.startswith("mjx-eqn") and not path.startswith("en/"):
+            if fragment.startswith("mjx-eqn"):  # the blog's equation anchor: MathJax makes the id on the page
+                equations.append(href)
+            elif fragment and not path.startswith("en/"):
                 sections += 1  # the blog's section anchor is its heading's text: the chapter's heading has it
                 assert f'id="{fragment}"' in target.text(), (path, href)
             assert href.startswith(base + "en/") == path.startswith("en/"), (path, href)  # same edition
@@ -139,6 +152,11 @@ def test_links_between_posts_land_on_the_other_chapter_in_the_same_edition(site,
                                        ".map(a => a.href)")
         assert all(h.startswith(("http://", "https://")) and "127.0.0.1" not in h for h in external), external
     assert followed >= 4 and sections >= 1  # links in both editions, one to a section of another post
+    assert equations  # and to an equation of another post, as the blog's MathJax 2 named it
+    for href in equations:
+        watch.page.goto(href)
+        watch.math()
+        assert watch.page.evaluate(IN_VIEW, unquote(href.partition("#")[2])), href
     watch.page.close()
 
 
@@ -177,7 +195,7 @@ def test_an_equation_reference_to_another_chapter_lands_on_that_equation(site, b
         watch.page.goto(across[0])
         watch.math()
         fragment = across[0].split("#", 1)[1]
-        assert watch.page.evaluate("f => !!document.getElementById(decodeURIComponent(f))", fragment), across[0]
+        assert watch.page.evaluate(IN_VIEW, unquote(fragment)), across[0]
         assert watch.page.url.startswith(base + edition)
     watch.page.close()
 

@@ -48,6 +48,15 @@ def test_links_to_posts_of_the_book_point_at_their_chapter_in_this_edition():
                      ("https://arxiv.org/abs/1", "kb-link-external")]
 
 
+def test_a_link_to_an_equation_of_another_post_names_it_as_mathjax_3_does():
+    """The blog's MathJax 2 anchored equations as mjx-eqn-<escaped label>; MathJax 3 as mjx-eqn:<label>."""
+    links = Links(page="diffusion/9152.md", chapters={"9181": "diffusion/9181.md"})
+    html = _html(BlockKind.PARAGRAPH, "见[式(3)](<https://kexue.fm/archives/9181#mjx-eqn-eq%3Asde-reverse>)与"
+                 "[一节](<https://kexue.fm/archives/9181#%E5%B0%8F%E7%BB%93>)。", links)
+    hrefs = [a.get("href") for tag, a in _parse(html).tags if tag == "a"]
+    assert hrefs == ["../9181/#mjx-eqn%3Aeq%3Asde-reverse", "../9181/#%E5%B0%8F%E7%BB%93"]
+
+
 def test_a_link_whose_text_is_its_url_is_one_link():
     """The crash of the issue: `[http://x](http://x)` in a quote once became an autolink mkdocs could not parse."""
     html = _html(BlockKind.QUOTE, "\\[4\\] Deep Learning： [http://deeplearning.net](<http://deeplearning.net>)",

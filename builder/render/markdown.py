@@ -16,8 +16,9 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
-from .. import inline
+from .. import inline, texfix
 from ..escape import html_text, md_text, safe_href
 from ..model import Block, BlockKind, Markup
 from . import names
@@ -31,6 +32,7 @@ def page_url(path: str) -> str:
 
 _BLOG_POST = re.compile(r"^https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})/?(?:#(.*))?$", re.I)
 _FENCE = re.compile(r"`{3,}|~{3,}")
+_MATHJAX2_EQUATION = "mjx-eqn-"  # the blog's equation anchors: "mjx-eqn-" + escape(label)
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,18 @@ class Links:
         return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
     def chapter(self, url: str) -> tuple[str, str] | None:
-        """(relative URL, fragment) when ``url`` is a post of the book."""
+        """(relative URL, fragment) when ``url`` is a post of the book.
+
+        A fragment naming one of the blog's equations (MathJax 2's ``mjx-eqn-`` + the label, escaped)
+        names it as MathJax 3 does on the chapter; a section's (its heading's text) is kept as it is.
+        """
         m = _BLOG_POST.match(url.strip())
         if not m or m.group(1) not in self.chapters:
             return None
-        return self.relative(page_url(self.chapters[m.group(1)])), m.group(2) or ""
+        fragment = m.group(2) or ""
+        if fragment.startswith(_MATHJAX2_EQUATION) and len(fragment) > len(_MATHJAX2_EQUATION):
+            fragment = texfix.equation_anchor(unquote(fragment[len(_MATHJAX2_EQUATION):]))
+        return self.relative(page_url(self.chapters[m.group(1)])), fragment
 
 
 def _math(tex: str, cell: bool) -> str:

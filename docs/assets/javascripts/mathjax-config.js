@@ -39,6 +39,17 @@ function markTableOfContents() {
   });
 }
 
+// A link to an equation (\eqref from another chapter, or the blog's own equation
+// anchors) names an id MathJax only makes when it typesets, after the browser
+// and Material looked for it: once the page is typeset, go there.
+function landOnEquation() {
+  var id;
+  try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
+  if (id.indexOf("mjx-eqn") !== 0) { return; }
+  var target = document.getElementById(id);
+  if (target) { target.scrollIntoView({ block: "center" }); }  // not under the fixed header
+}
+
 window.MathJax = {
   loader: {
     load: ["ui/safe"],
@@ -86,14 +97,14 @@ window.MathJax = {
             document.querySelectorAll(".arithmatex"),
             function (el) { return !el.querySelector("mjx-container"); }
           );
-          if (!pending.length) { return null; }
+          if (!pending.length) { return landOnEquation(); }
           // A new page's formulas start afresh (labels, numbers).  Only the table of contents
           // left (the first page, typeset already): its \eqref needs the page's labels kept.
           if (pending.some(function (el) { return !el.closest(".md-nav"); })) {
             MathJax.typesetClear();
             MathJax.texReset();
           }
-          return MathJax.typesetPromise(pending);
+          return MathJax.typesetPromise(pending).then(landOnEquation);
         });
       });
     },
