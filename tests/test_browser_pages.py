@@ -101,6 +101,10 @@ def test_every_article_page_reads_as_the_blog_meant_it(site, browser):
         }).join(' ')""")
         if RAW.search(toc) or "\\(" in toc:
             findings.append(f"{path}: raw TeX in the table of contents: {toc.split()}")
+        title = watch.page.evaluate("""() => { const h = document.querySelector('article h1').cloneNode(true);
+          h.querySelectorAll('mjx-container, .headerlink').forEach(e => e.remove()); return h.textContent; }""")
+        if "$" in title or "\\" in title:
+            findings.append(f"{path}: raw TeX in the title: {title}")
         found = watch.page.evaluate("""() => ({
           headings: [...document.querySelectorAll('article h2[id], article h3[id]')]
                       .filter(h => !h.closest('.kb-alt')).map(h => h.id),

@@ -237,3 +237,13 @@ def test_a_display_of_definitions_only_is_typeset_out_of_sight(tmp_path: Path):
     assert len(hidden) == 2  # the page's preamble, and the definitions-only display
     assert "\\newcommand{\\R}{\\mathbb{R}}" in hidden[1] and "\\R^n\\newcommand" not in "".join(hidden)
     assert "\\R^n\\newcommand{\\C}" in page  # a display that shows something stays in sight
+
+
+def test_a_title_with_formulas_gets_a_typeset_heading_and_others_keep_materials():
+    from builder.render.markdown import Links
+    from builder.render.pages import title_heading
+
+    assert title_heading("当$x<0$时Softplus的一个近似", Links()) == "# 当$x<0$时Softplus的一个近似"
+    assert title_heading("<b>$a$</b>", Links()) == "# " + md_text("<b>") + "$a$" + md_text("</b>")  # text stays text
+    for title in ("普通标题", "价格$5的书", "$$x$$标题", "链接$\\href{javascript:alert(1)}{x}$"):
+        assert title_heading(title, Links()) == "", title  # no formula, unpaired, a display, unsafe TeX

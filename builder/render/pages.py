@@ -12,8 +12,10 @@ from typing import Any
 
 from ..cache import Memo, decode_problem, digest, encode_problem
 from ..escape import front_matter, html_text, md_text
+from ..mathtext import Segment, paragraph_markdown, split_math
 from ..model import Block, Book, Chapter, Level, OutputFile, Part, Problem, Source
 from ..parallel import fork_map
+from ..texsafety import unsafe_tex
 from . import names
 from .body import UnitMemo, chapter_body, has_parallel_text
 from .context import Context, Rendered, chapter_title, part_description, part_title
@@ -39,8 +41,25 @@ def chapter_page(chapter: Chapter, part: Part, ctx: Context, path: str, index: B
         "kb": {"kind": "chapter", "key": chapter.post.key, "part": part.key, "formulas": count},
     }
     header = chapter_header(chapter, ctx, has_parallel_text(chapter, ctx))
-    text = front_matter(meta) + header + "\n\n" + "\n\n".join(body) + "\n\n" + chapter_footer(chapter, ctx) + "\n"
+    heading = title_heading(title, links)  # else Material's own, the title as text
+    text = (front_matter(meta) + (heading + "\n\n" if heading else "") + header + "\n\n" + "\n\n".join(body)
+            + "\n\n" + chapter_footer(chapter, ctx) + "\n")
     return text, count
+
+
+def title_heading(title: str, links: Links) -> str:
+    """The page's H1 with the title's formulas typeset (``当$x<0$时…``), or "" when it holds none.
+
+    Only inline formulas the body's checks would pass: anything else (a display, an unpaired ``$``,
+    TeX :func:`unsafe_tex` names) leaves the title to Material's H1, as text, like the navigation
+    and the window's title, which are text whatever the title holds.
+    """
+    segments, issues = split_math(title)
+    maths = [s for s in segments if s.kind != "text"]
+    if issues or not maths or any(s.kind != "inline" or unsafe_tex(s.value) for s in maths):
+        return ""
+    return "# " + paragraph_markdown([s if s.kind == "text" else Segment(s.kind, links.tex(s.value))
+                                      for s in segments]).replace("\n", " ")
 
 
 def _date_range(part: Part, ui: dict[str, str]) -> str:
