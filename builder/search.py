@@ -108,6 +108,7 @@ _CLASS = re.compile(r"""\bclass=["']([^"']*)["']""")
 _EXCLUDED_CLASSES = frozenset(s[1:] for s in EXCLUDE_SELECTORS if s.startswith("."))
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
+_TITLE_MATH = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>')  # an inline formula, as arithmatex writes it
 _ARTICLE = re.compile(r"<article\b[^>]*\bclass=\"[^\"]*\b" + ARTICLE_CLASS + r"\b[^\"]*\"[^>]*>")
 
 
@@ -200,6 +201,16 @@ def strip_excluded(html: str) -> str:
     return "".join(out)
 
 
+def _title_formulas_as_text(article: str) -> str:
+    """The article with its heading's formulas as ``$TeX$`` text: the heading is the result's title, and
+    formulas elsewhere are left out of the index (a title would lose its ``$E_n$``)."""
+    start = article.find("<h1")
+    end = article.find("</h1>", start)
+    if start == -1 or end == -1 or "arithmatex" not in article[start:end]:
+        return article
+    return article[:start] + _TITLE_MATH.sub(r"$\1$", article[start:end]) + article[end:]
+
+
 def search_page(html: str, language: str) -> str | None:
     """What Pagefind reads of a page: its article alone, ideographs split, in a document of the edition's language.
 
@@ -210,7 +221,7 @@ def search_page(html: str, language: str) -> str | None:
     end = html.rfind("</article>")
     if found is None or end < found.start():
         return None
-    article = strip_excluded(html[found.start():end + len("</article>")])
+    article = strip_excluded(_title_formulas_as_text(html[found.start():end + len("</article>")]))
     article = _TEXT.sub(lambda m: ">" + split_ideographs(m.group(1)), article)
     return (f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8"></head>'
             f"<body>{article}</body></html>\n")

@@ -347,3 +347,15 @@ def test_pagefind_indexes_shards_one_bundle_each(site: Path) -> None:
     again = index_site(site, "zh-CN", ["en/"])  # one shard: the old shards' folders go
     assert again.shards == 1 and not (bundle / "shard-2").exists()
     assert json.loads((bundle / search.SHARDS).read_text(encoding="utf-8")) == []
+
+
+def test_the_titles_formulas_stay_in_the_copy_as_text_the_bodys_are_left_out():
+    """Pagefind takes a result's title from the heading: a formula left out there made '谐振子能级的代数推导'."""
+    html = ('<html><body><article class="md-content__inner md-typeset"><h1 id="t">能级<span class="arithmatex">'
+            '\\(E_n\\)</span>的推导<a class="headerlink" href="#t">¶</a></h1><p>正文<span class="arithmatex">'
+            '\\(x^2\\)</span>。</p></article></body></html>')
+    copy = search_page(html, "zh")
+    assert copy is not None
+    heading = copy[copy.index("<h1"):copy.index("</h1>")].replace("\u200b", "")
+    assert "能级$E_n$的推导" in heading and "¶" not in heading
+    assert "x^2" not in copy and "arithmatex" not in copy
