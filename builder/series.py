@@ -32,6 +32,9 @@ SERIES_PATTERNS = [
     re.compile(rf"^【(?P<name>[^】]+)】\s*(?P<num>{_NUM})\s*[.．、]"),
     # 生成扩散模型漫谈（十一）：…   CoSENT(三):…
     re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<num>[零〇一二两三四五六七八九十百]+)\s*[)）]"),
+    # 多任务学习漫谈（4）：…   digits in brackets number the series when a subtitle follows (at the end they
+    # name a sub-part, see _SUB_PART)
+    re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<num>\d+)\s*[)）]\s*[:：]"),
     # 路径积分系列：3.路径积分   Transformer升级之路：10、RoPE是一种β进制编码
     re.compile(rf"^(?P<name>[^:：]+?)\s*[:：]\s*(?P<num>{_NUM})\s*[.．、]"),
 ]

@@ -39,6 +39,10 @@ def test_chinese_numbers(text, value):
     ("a" + " " * 100_000 + "（一）", None),  # a series name is short: only the title's start is read
     ("科学空间浏览指南(FAQ)", None),
     ("恒等式 det(exp(A)) = exp(Tr(A)) 赏析", None),
+    ("多任务学习漫谈（4）：分主次之序", ("多任务学习漫谈", 4)),  # digits in brackets, a subtitle after them
+    ("多任务学习漫谈(10): 标题", ("多任务学习漫谈", 10)),
+    ("Adam的epsilon如何影响(2)", None),  # at the end: a sub-part, not a series number
+    ("a（" + "1" * 100_000 + "）：", None),  # past the part of a title that is read
 ])
 def test_series_from_titles(title, expected):
     assert series_of_title(title) == expected
