@@ -118,3 +118,12 @@ def test_huge_lines_and_dollars_read_in_bounded_time():
     (entry,), problems = read_document(page, "p.txt")
     assert sum(len(b.text) for b in entry.blocks) >= 100_000
     assert sum(1 for p in problems if p.code == "suspicious-math") <= article_md.MATH_ISSUES_SHOWN + 1
+
+
+def test_a_bracketed_display_split_by_a_blank_line_stays_one_formula():
+    """\\[ … \\] over two paragraphs (the converter's blank line between rows) showed as raw TeX."""
+    page = ("# [t](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n前文：\n\n\\\\[x = 1 \\\\\\\\\n\n"
+            "y = 2\\\\]\n\n后文。\n\n转载到请包括本文地址：[https://kexue.fm/archives/7](https://kexue.fm/archives/7)\n")
+    (entry,), _ = read_document(page, "p.txt")
+    assert [b.kind for b in entry.blocks] == [BlockKind.PARAGRAPH, BlockKind.MATH, BlockKind.PARAGRAPH]
+    assert entry.blocks[1].text == "$$\nx = 1 \\\\\ny = 2\n$$"

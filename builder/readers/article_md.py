@@ -299,9 +299,10 @@ MAX_JOINED = 80  # paragraphs one formula may span (the converter puts blank lin
 
 
 def _open_math(children: list[Token]) -> bool:
-    """Whether a paragraph leaves a display formula open (``$$`` or ``\\begin`` without its end)."""
+    """Whether a paragraph leaves a display formula open (``$$``, ``\\[`` or ``\\begin`` without its end)."""
     text = "".join(t.content for t in children if t.type == "text")
-    return text.count("$$") % 2 == 1 or len(_BEGIN.findall(text)) > len(_END.findall(text))
+    return (text.count("$$") % 2 == 1 or text.count("\\[") > text.count("\\]")
+            or len(_BEGIN.findall(text)) > len(_END.findall(text)))
 
 
 def _joined(tokens: list[Token], k: int) -> tuple[list[Token], int]:
