@@ -273,7 +273,7 @@ def test_comment_lines_next_to_code_lines_belong_to_the_code():
         (P, 0, "定义一个函数："), (C, 0, code), (P, 0, "然后即可。")]
     # A comment opening the code (glued after the prose's colon), an indented one, and '//' comments.
     assert body_of(" 就用add_loss： # 模型构建\nx = Input(shape=(784,))\n    # 隐藏层\nh = Dense(128)(x)\n 这样。") == [
-        (P, 0, "就用add_loss："), (C, 0, "# 模型构建\nx = Input(shape=(784,))\n# 隐藏层\nh = Dense(128)(x)"),
+        (P, 0, "就用add_loss："), (C, 0, "# 模型构建\nx = Input(shape=(784,))\n    # 隐藏层\nh = Dense(128)(x)"),
         (P, 0, "这样。")]
     assert body_of(" 例如：\n// 初始化\nvar x = 1;\nx += 2;\n// 完成\n 完。") == [
         (P, 0, "例如："), (C, 0, "// 初始化\nvar x = 1;\nx += 2;\n// 完成"), (P, 0, "完。")]
@@ -285,6 +285,15 @@ def test_comment_lines_next_to_code_lines_belong_to_the_code():
     assert body_of(" 前文。\n# 这不是代码\n 后文。") == [(P, 0, "前文。"), (P, 0, "# 这不是代码"), (P, 0, "后文。")]
     assert body_of(" 前文。\n# 注释\nx = 1\n 后文。") == [
         (P, 0, "前文。"), (P, 0, "# 注释"), (P, 0, "x = 1"), (P, 0, "后文。")]
+
+
+def test_code_keeps_its_indentation_but_what_every_line_shares():
+    """Python's meaning is in its indentation: innerText keeps it, and so must the code block."""
+    code = "def train(model, data):\n    for x, y in data:\n\n        loss = model(x, y)\n    return model"
+    assert body_of(f" 训练循环如下：\n{code}\n 然后即可。") == [
+        (P, 0, "训练循环如下："), (C, 0, code), (P, 0, "然后即可。")]
+    shifted = "\n".join(" " + line if line else line for line in code.split("\n"))  # innerText's leading space
+    assert body_of(f" 训练循环如下：\n{shifted}\n 然后即可。")[1] == (C, 0, code)
 
 
 def test_display_formulas_are_one_block_each_and_inline_ones_stay():

@@ -32,6 +32,7 @@ import bisect
 import datetime
 import html.entities
 import re
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -705,9 +706,10 @@ def _body(lines: Sequence[str], start: int, end: int, name: str) -> _Body:
             last_line = segs[a].line
             for s in segs[a:b + 1]:
                 parts.extend([""] * min(2, max(0, s.line - last_line - 1)))  # blank lines kept, at most two
-                parts.append(decode_entities(s.text.strip()))
+                parts.append(decode_entities(s.text.rstrip()))
                 last_line = s.line
-            blocks.append(Block(BlockKind.CODE, "\n".join(parts), src, Markup.PLAIN, info=""))
+            # The page's own indentation is kept (Python's meaning is in it); only what every line shares goes.
+            blocks.append(Block(BlockKind.CODE, textwrap.dedent("\n".join(parts)), src, Markup.PLAIN, info=""))
             code += 1
             i = b + 1
             continue
