@@ -127,3 +127,12 @@ def test_a_bracketed_display_split_by_a_blank_line_stays_one_formula():
     (entry,), _ = read_document(page, "p.txt")
     assert [b.kind for b in entry.blocks] == [BlockKind.PARAGRAPH, BlockKind.MATH, BlockKind.PARAGRAPH]
     assert entry.blocks[1].text == "$$\nx = 1 \\\\\ny = 2\n$$"
+
+
+def test_a_tables_column_alignment_is_kept():
+    page = ("# [t](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
+            "| 名 | 值 | 注 |\n|:---|:---:|---:|\n| a | $x$ | c |\n\n"
+            "转载到请包括本文地址：[https://kexue.fm/archives/7](https://kexue.fm/archives/7)\n")
+    (entry,), _ = read_document(page, "p.txt")
+    (table,) = _kinds(entry, BlockKind.TABLE)
+    assert table.text.split("\n")[1] == "|:---|:---:|---:|"

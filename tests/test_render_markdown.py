@@ -95,6 +95,11 @@ def test_headings_lists_quotes_code_tables():
     parsed = _parse(table)
     assert [t for t, _ in parsed.tags].count("td") == 2
     assert [a["href"] for t, a in parsed.tags if t == "a"] == ["https://x.org/a%7Cb"]
+    table = _html(BlockKind.TABLE, "| 名 | 值 | 注 |\n|:---|:---:|---:|\n| a | b | c |")
+    assert [a.get("style") for t, a in _parse(table).tags if t == "td"] == [
+        "text-align: left;", "text-align: center;", "text-align: right;"]
+    table = _html(BlockKind.TABLE, "| 名 | 值 |\n|---|<b>|\n| a | b |")  # no separator cell: no alignment
+    assert [a.get("style") for t, a in _parse(table).tags if t == "td"] == [None, None]
 
 
 def test_images_are_local_or_a_placeholder_linking_to_the_original():

@@ -272,12 +272,18 @@ def _cell(children: list[Token], src: Source, out: _Out) -> str:
     return _checked(md).replace("|", "\\|").replace("\n", " ")
 
 
+_ALIGNED = {"text-align:left": ":---", "text-align:center": ":---:", "text-align:right": "---:"}
+
+
 def _table(tokens: list[Token], start: int, end: int, out: _Out) -> None:
     rows: list[list[str]] = []
+    aligns: list[str] = []  # each column's separator, as the page's aligned it (its first row's cells say)
     for k in range(start, end):
         tok = tokens[k]
         if tok.type == "tr_open":
             rows.append([])
+        elif tok.type in ("th_open", "td_open") and len(rows) == 1:
+            aligns.append(_ALIGNED.get(str(tok.attrs.get("style", "")), "---"))
         elif tok.type == "inline" and rows:
             rows[-1].append(_cell(tok.children or [], out.source(tokens[start]), out))
     rows = [r for r in rows if r]
@@ -288,7 +294,8 @@ def _table(tokens: list[Token], start: int, end: int, out: _Out) -> None:
     header, body = rows[0], rows[1:]
     if not any(c.strip() for c in header) and body:  # converters write an empty header row
         header, body = body[0], body[1:]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * width]
+    aligns = (aligns + ["---"] * width)[:width]
+    lines = ["| " + " | ".join(header) + " |", "|" + "".join(a + "|" for a in aligns)]
     lines += ["| " + " | ".join(r) + " |" for r in body]
     out.add(BlockKind.TABLE, "\n".join(lines), out.source(tokens[start]))
 

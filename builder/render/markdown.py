@@ -32,6 +32,7 @@ def page_url(path: str) -> str:
 
 _BLOG_POST = re.compile(r"^https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})/?(?:#(.*))?$", re.I)
 _FENCE = re.compile(r"`{3,}|~{3,}")
+_SEPARATOR = re.compile(r":?-{3,}:?")  # a table's separator cell: dashes, a colon on the side it aligns to
 _MATHJAX2_EQUATION = "mjx-eqn-"  # the blog's equation anchors: "mjx-eqn-" + escape(label)
 
 
@@ -172,8 +173,9 @@ def _table(text: str, links: Links) -> str:
         return ""
     out = []
     for k, cells in enumerate(rows):
-        if k == 1:
-            out.append("|" + "---|" * len(rows[0]))
+        if k == 1:  # the separator: each column's alignment where the canonical table gives one
+            given = [c.strip() for c in cells] + [""] * len(rows[0])
+            out.append("|" + "".join((a if _SEPARATOR.fullmatch(a) else "---") + "|" for a in given[:len(rows[0])]))
             continue
         rendered = [" ".join(render_inline(c.strip().replace("\\|", "|"), links, cell=True)) for c in cells]
         rendered += [""] * (len(rows[0]) - len(rendered))
