@@ -247,3 +247,41 @@ def test_a_title_with_formulas_gets_a_typeset_heading_and_others_keep_materials(
     assert title_heading("<b>$a$</b>", Links()) == "# " + md_text("<b>") + "$a$" + md_text("</b>")  # text stays text
     for title in ("普通标题", "价格$5的书", "$$x$$标题", "链接$\\href{javascript:alert(1)}{x}$"):
         assert title_heading(title, Links()) == "", title  # no formula, unpaired, a display, unsafe TeX
+
+
+def test_code_inside_a_list_item_stays_under_it_and_the_list_goes_on(tmp_path: Path):
+    """Code in an item once ended the list: the next item restarted at 1, nested items came out at the top."""
+    from html.parser import HTMLParser
+
+    from tests.test_escape import _site_markdown
+
+    _, page = _converter_page(tmp_path, "77", "列表", "2020-01-01",
+                              "步骤如下：\n\n1. 第一步：\n\n    ```python\n    def f(x):\n        return x\n    ```\n\n"
+                              "2. 第二步\n    - 子项一：\n\n        ```bash\n        ls -l\n        ```\n\n"
+                              "    - 子项二\n3. 第三步\n\n结束。")
+
+    class Tree(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.path: list[str] = []
+            self.seen: list[tuple[str, str]] = []  # (the open lists and items, text)
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("ol", "ul", "li", "pre"):
+                self.path.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in ("ol", "ul", "li", "pre") and self.path:
+                self.path.pop()
+
+        def handle_data(self, data):
+            if data.strip():
+                self.seen.append(("/".join(self.path), data.strip()))
+
+    tree = Tree()
+    tree.feed(_site_markdown().convert(page.split("---\n", 2)[2]))
+    where = {text: path for path, text in tree.seen}
+    assert where["第一步："] == where["第二步"] == where["第三步"] == "ol/li"  # one ordered list, counting on
+    assert where["子项一："] == where["子项二"] == "ol/li/ul/li"
+    assert where["ls"] == "ol/li/ul/li/pre" and any(p == "ol/li/pre" for p, _ in tree.seen)
+    assert "    return x" in page  # the code's own indentation kept

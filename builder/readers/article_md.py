@@ -381,9 +381,9 @@ def _walk(tokens: list[Token], out: _Out) -> None:
             k = last
         elif t in ("fence", "code_block"):
             code = tok.content.rstrip("\n")
-            if code.strip():
+            if code.strip():  # level: the depth of the list whose item holds it (0: none)
                 out.add(BlockKind.CODE, code, out.source(tok), info=_CODE_INFO.sub("", tok.info.split()[0])[:30]
-                        if tok.info.strip() else "")
+                        if tok.info.strip() else "", level=len(lists))
             else:
                 out.problems.append(Problem(out.source(tok), "empty-code",
                                             "an empty code block (the scraper lost its content): left out",

@@ -155,7 +155,7 @@ def _is_item(md: str) -> bool:
 
 
 def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
-    """Add one unit's Markdown to ``blocks``; whether it was a bare list item (the next item joins its list)."""
+    """Add one unit's Markdown to ``blocks``; whether it ended in a bare list (the next item joins that list)."""
     if block.kind == BlockKind.LIST_ITEM and _is_item(md):
         if prev_item:  # the next item of the same list: one list, nested where the page nested it
             # An item of several paragraphs (a display formula under its text) makes the list loose: without
@@ -164,6 +164,11 @@ def _append(blocks: list[str], md: str, block: Block, prev_item: bool) -> bool:
             blocks[-1] += ("\n\n" if loose else "\n") + md
             return True
         blocks.append(md.lstrip())  # a list's first item (or one after a wrapped unit) cannot start indented
+        return True
+    if block.kind == BlockKind.CODE and block.level and prev_item:
+        # Code inside a list's item: under that item, so the list goes on (and an ordered one keeps counting).
+        pad = "    " * min(block.level, 6)
+        blocks[-1] += "\n\n" + "\n".join(pad + line if line else line for line in md.split("\n"))
         return True
     blocks.append(md)
     return False
