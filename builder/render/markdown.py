@@ -136,7 +136,7 @@ def render_inline(text: str, links: Links, *, cell: bool = False, heading: bool 
             if internal and not heading:
                 target, fragment = internal
                 add(f'<a href="{html_text(target)}{"#" + html_text(fragment) if fragment else ""}" '
-                           f'class="{names.LINK_POST}">')
+                    f'class="{names.LINK_POST}">')
                 anchor.append(True)
             elif (safe := safe_href(href)) and not heading and not anchor:
                 add(f'<a href="{html_text(safe)}" class="{names.LINK_EXTERNAL}" rel="noopener">')
