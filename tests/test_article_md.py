@@ -136,3 +136,37 @@ def test_a_tables_column_alignment_is_kept():
     (entry,), _ = read_document(page, "p.txt")
     (table,) = _kinds(entry, BlockKind.TABLE)
     assert table.text.split("\n")[1] == "|:---|:---:|---:|"
+
+
+_FOOTER_7005 = ("\n\n转载到请包括本文地址：[https://kexue.fm/archives/7005](https://kexue.fm/archives/7005)\n\n"
+                "如果您需要引用本文，请参考：\n\n"
+                "苏剑林. (Jul. 02, 2020). 《真正的标题 》\\[Blog post\\]. Retrieved from "
+                "[https://kexue.fm/archives/7005](https://kexue.fm/archives/7005)\n")
+
+
+def test_another_posts_title_link_above_the_title_does_not_take_the_page_over():
+    """A "latest post" box in the chrome can be a title link too: the post's own is the one its byline follows."""
+    page = ("## NEWPOSTS\n\n# [最新文章：其他标题](https://kexue.fm/archives/7002)\n\n## COMMENTS\n\n"
+            "[首页](https://kexue.fm) 真正的标题\n\n# [真正的标题](https://kexue.fm/archives/7005)\n\n"
+            "By 苏剑林 \\|\n2020-07-02 \\|\n12345位读者 \\|\n\n正文第一段。" + _FOOTER_7005)
+    (entry,), problems = read_document(page, "p.md")
+    assert (entry.post_id, entry.title, entry.date.iso()) == ("7005", "真正的标题", "2020-07-02")
+    assert [b.text for b in entry.blocks] == ["正文第一段。"]
+    assert not [p for p in problems if p.code == "page-conflict"]
+
+
+def test_a_title_link_in_the_body_stays_a_heading_of_the_body():
+    page = ("# [真正的标题](https://kexue.fm/archives/7005)\n\nBy 苏剑林 \\|\n2020-07-02 \\|\n\n正文第一段。\n\n"
+            "# [相关文章：其他标题](https://kexue.fm/archives/7002)\n\n正文第二段。" + _FOOTER_7005)
+    (entry,), _ = read_document(page, "p.md")
+    assert (entry.post_id, entry.title) == ("7005", "真正的标题")
+    assert [b.text for b in entry.blocks][0::2] == ["正文第一段。", "正文第二段。"]
+
+
+def test_without_bylines_the_footer_says_which_title_link_is_the_posts():
+    page = ("# [最新文章：其他标题](https://kexue.fm/archives/7002)\n\n## COMMENTS\n\n"
+            "# [真正的标题](https://kexue.fm/archives/7005)\n\n正文第一段。" + _FOOTER_7005)
+    (entry,), problems = read_document(page, "p.md")
+    assert (entry.post_id, entry.title) == ("7005", "真正的标题")
+    assert [b.text for b in entry.blocks] == ["正文第一段。"]
+    assert not [p for p in problems if p.code == "page-conflict"]

@@ -30,7 +30,7 @@ from .. import inline
 from ..mathtext import MathIssue, split_math
 from ..model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 from ..texfix import restore_delimiters
-from .citation import footer_start, page_facts
+from .citation import PageFacts, footer_start, page_facts
 
 FMT = "page-markdown"
 BLOG_POST = r"https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})"
@@ -450,30 +450,45 @@ class _Head:
     body_start: int  # index of the first body line
 
 
-def _head(lines: list[str]) -> _Head:
-    """Title link and the byline after it; the body starts after the byline."""
+def _title_links(lines: list[str]) -> list[_Head]:
+    """The page's title links with their bylines, up to the first that has a byline.
+
+    The chrome can hold another post's title link (a "latest post" box) above the post's own, and
+    the body can hold one below it: the post's own is the first that a byline follows.  A page
+    without bylines gives every title link, for the footer to choose from (:func:`read`).
+    """
+    found: list[_Head] = []
     for i, line in enumerate(lines):
         m = _TITLE_LINE.match(line)
-        if not m:
-            continue
-        title = line_text(m.group("title")).strip() or None
-        author, date, end = None, None, i + 1
-        for j in range(i + 1, min(i + 12, len(lines))):
-            text = lines[j].strip()
-            if not text:
-                continue
-            by = _BY.match(text)
-            d = _DATE.search(text)
-            if by and author is None:
-                author, end = by.group("author").strip(), j + 1
-            elif d and date is None and len(text) < 40:
-                date, end = _date(d), j + 1
-            elif _READERS.search(text) and len(text) < 40:
-                end = j + 1
-            else:
+        if m:
+            found.append(_head_at(lines, i, m))
+            if found[-1].author or found[-1].date:
                 break
-        return _Head(title, m.group("url"), m.group(3), author, date, end)
-    return _Head(None, None, None, None, None, 0)
+    return found
+
+
+def _head_at(lines: list[str], i: int, m: re.Match[str]) -> _Head:
+    """The title link on line ``i`` and the byline after it; the body starts after the byline."""
+    title = line_text(m.group("title")).strip() or None
+    author, date, end = None, None, i + 1
+    for j in range(i + 1, min(i + 12, len(lines))):
+        text = lines[j].strip()
+        if not text:
+            continue
+        by = _BY.match(text)
+        d = _DATE.search(text)
+        if by and author is None:
+            author, end = by.group("author").strip(), j + 1
+        elif d and date is None and len(text) < 40:
+            date, end = _date(d), j + 1
+        elif _READERS.search(text) and len(text) < 40:
+            end = j + 1
+        else:
+            break
+    return _Head(title, m.group("url"), m.group(3), author, date, end)
+
+
+_NO_HEAD = _Head(None, None, None, None, None, 0)
 
 
 def _date(m: re.Match[str]) -> PartialDate | None:
@@ -483,23 +498,36 @@ def _date(m: re.Match[str]) -> PartialDate | None:
     return None
 
 
-def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
-    """One entry: the page's facts from its head (or its citation block) and its body as blocks."""
-    lines = text.split("\n")
-    head = _head(lines)
-    problems: list[Problem] = []
+def _footer(lines: list[str], body_start: int, name: str) -> tuple[int, PageFacts, list[Problem]]:
+    """Where the body ends (the footer's first line, or the page's end) and what the footer says."""
     # Only the footer's lines are turned into text for the citation parser (the chrome and the
     # comments can be most of a page): from the first footer marker, or the whole page without one.
-    marker = next((i for i in range(head.body_start, len(lines)) if _FOOTER_MARK.search(lines[i])), None)
-    first = max(head.body_start, marker - FOOTER_BEFORE) if marker is not None else head.body_start
+    marker = next((i for i in range(body_start, len(lines)) if _FOOTER_MARK.search(lines[i])), None)
+    first = max(body_start, marker - FOOTER_BEFORE) if marker is not None else body_start
     plain = _PlainLines(lines, first, min(len(lines), first + FOOTER_LINES) if marker is not None else len(lines))
     end = footer_start(plain, first)
-    if end is None or end <= head.body_start:
+    problems = []
+    if end is None or end <= body_start:
         problems.append(Problem(Source(name, 1), "page-partial",
                                 "no reprint notice or citation found: the body is taken to the end of the page, "
                                 "so related posts and comments may show as text", Level.WARNING))
         end = len(lines)
-    facts = page_facts(plain, end if end < len(lines) else first)
+    return end, page_facts(plain, end if end < len(lines) else first), problems
+
+
+def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
+    """One entry: the page's facts from its head (or its citation block) and its body as blocks."""
+    lines = text.split("\n")
+    candidates = _title_links(lines)
+    head = candidates[-1] if candidates and (candidates[-1].author or candidates[-1].date) else (
+        candidates[0] if candidates else _NO_HEAD)
+    end, facts, partial = _footer(lines, head.body_start, name)
+    if not (head.author or head.date) and facts.post_id and head.post_id != facts.post_id:
+        own = next((c for c in candidates if c.post_id == facts.post_id), None)  # no byline: the footer says which
+        if own is not None:
+            head = own
+            end, facts, partial = _footer(lines, head.body_start, name)
+    problems: list[Problem] = list(partial)
     start = head.body_start
     if not head.title:  # no title link: the body starts after the chrome, which ends with the breadcrumb
         start = _after_chrome(lines, end)
