@@ -168,6 +168,20 @@ def test_dumps_markdown_pages_and_unmarked_text_are_not_recognised(text):
     assert recognise(text) is None
 
 
+def test_one_heading_and_no_listing_sign_is_a_body_only_page():
+    """One '标题 #' with no footer had been read as a listing: the marker showed and the heading was lost."""
+    text = (" 没有页脚的正文，讨论$F_n = F_{n-1} + F_{n-2}$。 \n 通项公式 # 由特征方程可得 \n"
+            "$$F_n = \\frac{\\phi^n - \\psi^n}{\\sqrt{5}}$$ \n 结束。 \n")
+    assert recognise(text) == FMT_BODY
+    entry, problems = one_entry(text, "b.txt")
+    assert [(b.kind, b.text) for b in entry.blocks] == [
+        (P, "没有页脚的正文，讨论$F_n = F_{n-1} + F_{n-2}$。"), (H, "通项公式"), (P, "由特征方程可得"),
+        (M, "$$F_n = \\frac{\\phi^n - \\psi^n}{\\sqrt{5}}$$"), (P, "结束。")]
+    assert [p.code for p in problems] == ["page-partial"]
+    # a listing's date badge keeps a lone marker in the dump reader's hands
+    assert recognise("12 Jul\n\n标题\n\n正文。 小节 # 内容。\n") is None
+
+
 @needs_samples
 @pytest.mark.parametrize("name, fmt", [("3873", FMT_TEXT), ("9291", FMT_BODY), ("9152", None), ("6331", None),
                                        ("8791", None), ("3360", None)])

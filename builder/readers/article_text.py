@@ -169,7 +169,8 @@ def recognise(text: str) -> str | None:
     """``page-text`` or ``page-body`` when the text is a plain-text article page, else None.
 
     The footer in plain form (reprint line, citation, BibTeX) is the strongest sign; the byline
-    spread over short lines, or several ``标题 #`` headings, also tell.  A Markdown converter's page
+    spread over short lines, several ``标题 #`` headings, or one in a text without a listing's
+    date badge, also tell.  A Markdown converter's page
     (title link, anchored headings, a footer with links) and the dump formats (``点击阅读全文``,
     a byline on one line, several ``DD Mon`` lines) are left to their readers.
     """
@@ -196,7 +197,7 @@ def recognise(text: str) -> str | None:
     head = _head(lines, min(len(lines), HEAD_LINES))
     if head.by_line is not None:
         return FMT_TEXT
-    if footer or markers >= 2:
+    if footer or markers >= 2 or (markers and not dates):  # one heading and no sign of a listing: a page
         return FMT_BODY
     return None
 
