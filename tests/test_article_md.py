@@ -170,3 +170,14 @@ def test_without_bylines_the_footer_says_which_title_link_is_the_posts():
     assert (entry.post_id, entry.title) == ("7005", "真正的标题")
     assert [b.text for b in entry.blocks] == ["正文第一段。"]
     assert not [p for p in problems if p.code == "page-conflict"]
+
+
+def test_a_row_spacing_in_a_display_does_not_join_the_paragraphs_after_it():
+    """``\\\\[2pt]`` (TeX's row break with its spacing) holds ``\\[`` but opens no display."""
+    page = ("# [t](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
+            "$$\\\\begin{pmatrix}a & b \\\\\\\\\\[2pt\\] c & d\\\\end{pmatrix}$$\n\n第二段。\n\n第三段。\n\n"
+            "转载到请包括本文地址：[https://kexue.fm/archives/7](https://kexue.fm/archives/7)\n")
+    (entry,), _ = read_document(page, "p.txt")
+    assert [(b.kind, b.text) for b in entry.blocks] == [
+        (BlockKind.MATH, "$$\n\\begin{pmatrix}a & b \\\\[2pt] c & d\\end{pmatrix}\n$$"),
+        (BlockKind.PARAGRAPH, "第二段。"), (BlockKind.PARAGRAPH, "第三段。")]

@@ -302,13 +302,16 @@ def _table(tokens: list[Token], start: int, end: int, out: _Out) -> None:
 
 _BEGIN = re.compile(r"\\begin\s*\{")
 _END = re.compile(r"\\end\s*\{")
+# \[ and \] as delimiters: an odd run of backslashes (in \\[2pt], TeX's row break and its spacing, the [ is not one)
+_DISPLAY_OPEN = re.compile(r"(?<!\\)(?:\\\\)*\\\[")
+_DISPLAY_CLOSE = re.compile(r"(?<!\\)(?:\\\\)*\\\]")
 MAX_JOINED = 80  # paragraphs one formula may span (the converter puts blank lines between its rows)
 
 
 def _open_math(children: list[Token]) -> bool:
     """Whether a paragraph leaves a display formula open (``$$``, ``\\[`` or ``\\begin`` without its end)."""
     text = "".join(t.content for t in children if t.type == "text")
-    return (text.count("$$") % 2 == 1 or text.count("\\[") > text.count("\\]")
+    return (text.count("$$") % 2 == 1 or len(_DISPLAY_OPEN.findall(text)) > len(_DISPLAY_CLOSE.findall(text))
             or len(_BEGIN.findall(text)) > len(_END.findall(text)))
 
 
