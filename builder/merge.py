@@ -557,7 +557,10 @@ def _merge_group(group: list[Entry], facts: list[PostFact | None], openings: lis
     best = group[top]
 
     titles = [e for e in group if e.title]
-    page_titles = [e for e in titles if e.complete]  # the post's own page: a listing may show an older title
+    # The post's own page (a listing may show an older title); of two pages, the one whose text is kept, then the
+    # shape that keeps the most of the page: never whichever file name sorts first.
+    page_titles = sorted((e for e in titles if e.complete),
+                         key=lambda e: (e is not best, -SHAPE_RANK.get(e.fmt, 0)))
     byline_titles = [e for e in titles if e.fmt == "byline"]
     title_entry = (page_titles or byline_titles or titles or [None])[0]
     if title_entry is not None:

@@ -378,6 +378,20 @@ def test_of_two_full_pages_the_one_that_kept_the_structure_wins_unless_it_lost_t
     assert posts[0].blocks == text.blocks and "longest" in _codes(problems, "page-duplicate")[0].message
 
 
+def test_of_two_full_pages_the_title_is_the_kept_pages_whatever_the_file_names():
+    """The title had come from whichever file sorted first, not from the page whose text is kept."""
+    opening = "同一篇全文的开头段落，两次抓取都一样。"
+    md = _page(1, "从几何角度理解梯度下降", opening, "见[前文](<https://kexue.fm/archives/1>)的推导。", post_id="5",
+               name="b.md")
+    body = replace(_page(1, "梯度下降的几何意义（修订版）", opening, "见 前文 的推导。", post_id="5", name="a.txt"),
+                   fmt="page-body")
+    for order in ([md, body], [body, md]):
+        posts, problems = _merged(order)
+        assert [(p.title, p.blocks) for p in posts] == [("从几何角度理解梯度下降", md.blocks)]
+        (retitled,) = _codes(problems, "retitled")
+        assert "a.txt:1" in str(retitled.source) and "b.md:1" in retitled.message
+
+
 def test_two_full_pages_claiming_one_id_with_different_texts_are_both_kept():
     a = _page(1, "扩散模型随笔", "这一页讲的是扩散模型的加噪过程与去噪过程。", post_id="9001", name="a.txt")
     b = _page(1, "另一个抓取版本", "这一页讲的完全是另一件事，只是编号抄错了。", post_id="9001", name="b.txt")
