@@ -48,6 +48,22 @@ _URL_TRAIL = ".:!?)"
 _SAFE_SCHEMES = ("http://", "https://")
 
 
+def _trimmed(url: str) -> str:
+    """A URL found in text without the sentence's punctuation after it.
+
+    A closing parenthesis stays when it closes one the URL opened (``…/wiki/Gamma_(function)``), as
+    in GitHub's autolinks; otherwise it is the text's (``(见 https://…)``).
+    """
+    end, unclosed = len(url), url.count("(") - url.count(")")
+    while end and url[end - 1] in _URL_TRAIL:
+        if url[end - 1] == ")":
+            if unclosed >= 0:
+                break
+            unclosed += 1
+        end -= 1
+    return url[:end]
+
+
 def md_text(text: str, autolink: bool = True) -> str:
     """Literal text in a Markdown context; http(s) URLs become autolinks (unless inside a link already)."""
     if not autolink:
@@ -55,7 +71,7 @@ def md_text(text: str, autolink: bool = True) -> str:
     out = []
     pos = 0
     for m in _URL.finditer(text):
-        url = m.group().rstrip(_URL_TRAIL)
+        url = _trimmed(m.group())
         if len(url) <= len("https://"):
             continue
         out.append(_punct(text[pos:m.start()]))

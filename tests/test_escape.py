@@ -107,6 +107,13 @@ def test_urls_in_text_become_links_but_only_http():
     assert '<a href="https://github.com/a/b_c">' in out and 'href="javascript' not in out
 
 
+def test_a_urls_own_closing_parenthesis_stays_in_the_link_and_the_texts_does_not():
+    out = _site_markdown().convert(md_text("维基(https://en.wikipedia.org/wiki/Gamma_(function))。见(https://a.cn/x)。"))
+    assert '<a href="https://en.wikipedia.org/wiki/Gamma_(function)">' in out
+    assert '<a href="https://a.cn/x">' in out
+    assert md_text("https://a.cn/" + ")" * 100_000).count("\\)") == 100_000  # every one the text's, cut in one pass
+
+
 def test_a_scraped_markdown_link_does_not_become_an_unparseable_url():
     """[url](url) in a scrape once became <http://x](http://x> and mkdocs' URL parser raised."""
     out = _site_markdown().convert(md_text("[http://deeplearning.net](http://deeplearning.net)"))
