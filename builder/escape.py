@@ -81,9 +81,14 @@ def md_text(text: str, autolink: bool = True) -> str:
     return " ".join("".join(out).splitlines())
 
 
+# Characters that Markdown's and arithmatex's inline patterns read even inside an HTML tag written into Markdown
+# (they run before the tag is set aside): a '$' in an href became a formula.  As references they are plain text.
+_READ_IN_TAGS = str.maketrans({"$": "&#36;", "\\": "&#92;", "`": "&#96;"})
+
+
 def html_text(text: str) -> str:
-    """Literal text in HTML: element content or a double-quoted attribute value."""
-    return html.escape(text, quote=True)
+    """Literal text in HTML: element content or a double-quoted attribute value, also inside Markdown."""
+    return html.escape(text, quote=True).translate(_READ_IN_TAGS)
 
 
 def safe_href(url: str | None) -> str | None:

@@ -114,6 +114,17 @@ def test_a_urls_own_closing_parenthesis_stays_in_the_link_and_the_texts_does_not
     assert md_text("https://a.cn/" + ")" * 100_000).count("\\)") == 100_000  # every one the text's, cut in one pass
 
 
+def test_an_attribute_written_into_markdown_stays_whole():
+    """Arithmatex and Markdown's code and escape patterns read inside HTML tags: a '$' in an href was typeset."""
+    url = "https://kexue.fm/x#a$H(X)$b\\(c\\)`d`"
+    out = _site_markdown().convert(f'见<a href="{html_text(url)}">{md_text("链接")}</a>。')
+    hrefs: list[str | None] = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: hrefs.extend(v for k, v in attrs if k == "href")
+    parser.feed(out)
+    assert hrefs == [url] and "arithmatex" not in out and "<code>" not in out
+
+
 def test_a_scraped_markdown_link_does_not_become_an_unparseable_url():
     """[url](url) in a scrape once became <http://x](http://x> and mkdocs' URL parser raised."""
     out = _site_markdown().convert(md_text("[http://deeplearning.net](http://deeplearning.net)"))
