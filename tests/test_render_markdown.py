@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 from builder import inline
 from builder.model import Block, BlockKind, Markup, Source
@@ -55,6 +56,20 @@ def test_a_link_to_an_equation_of_another_post_names_it_as_mathjax_3_does():
                  "[一节](<https://kexue.fm/archives/9181#%E5%B0%8F%E7%BB%93>)。", links)
     hrefs = [a.get("href") for tag, a in _parse(html).tags if tag == "a"]
     assert hrefs == ["../9181/#mjx-eqn%3Aeq%3Asde-reverse", "../9181/#%E5%B0%8F%E7%BB%93"]
+
+
+def test_a_link_to_a_section_of_another_post_lands_on_its_heading():
+    """The blog's section anchor is the heading's text as written (TeX, Latin, spaces, punctuation); the
+    chapter's heading id is the toc extension's slug of it.  A '$' in the URL once became a formula."""
+    links = Links(page="gan/6331.md", chapters={"6331": "gan/6331.md", "8182": "gan/8182.md"})
+    for heading in ("直击$H(X)$！", "扬长避短 ⇒ GAN", "Adam 优化器 (v2)?", "GAN诞生记", "C#与F#的比较", "小结"):
+        (tag, attrs), *_ = _parse(_html(BlockKind.HEADING, inline.escape(heading).replace("\\$", "$"),
+                                        level=2)).tags
+        assert tag == "h2"
+        url = "https://kexue.fm/archives/8182#" + quote(heading, safe="$()")
+        parsed = _parse(_html(BlockKind.PARAGRAPH, f"见{inline.link('那一节', url)}。", links))
+        assert [a.get("href") for t, a in parsed.tags if t == "a"] == ["../8182/#" + quote(attrs["id"], safe="-_")]
+        assert "".join(parsed.text) == "见那一节。"
 
 
 def test_a_link_whose_text_is_its_url_is_one_link():

@@ -16,7 +16,9 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
+
+from pymdownx.slugs import slugify
 
 from .. import inline, texfix
 from ..escape import html_text, md_text, safe_href
@@ -34,6 +36,8 @@ _BLOG_POST = re.compile(r"^https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archi
 _FENCE = re.compile(r"`{3,}|~{3,}")
 _SEPARATOR = re.compile(r":?-{3,}:?")  # a table's separator cell: dashes, a colon on the side it aligns to
 _MATHJAX2_EQUATION = "mjx-eqn-"  # the blog's equation anchors: "mjx-eqn-" + escape(label)
+# A heading's id as the toc extension makes it: mkdocs.yml configures the same function (a test holds them equal).
+HEADING_ID = slugify(case="lower")
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ class Links:
         """(relative URL, fragment) when ``url`` is a post of the book.
 
         A fragment naming one of the blog's equations (MathJax 2's ``mjx-eqn-`` + the label, escaped)
-        names it as MathJax 3 does on the chapter; a section's (its heading's text) is kept as it is.
+        names it as MathJax 3 does on the chapter; a section's (its heading's text as written, TeX and
+        all: ``直击$H(X)$！``) becomes the id the chapter gives that heading (``直击hx``).
         """
         m = _BLOG_POST.match(url.strip())
         if not m or m.group(1) not in self.chapters:
@@ -69,6 +74,8 @@ class Links:
         fragment = m.group(2) or ""
         if fragment.startswith(_MATHJAX2_EQUATION) and len(fragment) > len(_MATHJAX2_EQUATION):
             fragment = texfix.equation_anchor(unquote(fragment[len(_MATHJAX2_EQUATION):]))
+        elif fragment:
+            fragment = quote(HEADING_ID(unquote(fragment), "-"), safe="-_") or fragment
         return self.relative(page_url(self.chapters[m.group(1)])), fragment
 
 
