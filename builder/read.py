@@ -19,6 +19,7 @@ takes time linear in the input whatever its shape.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import errno
 import os
@@ -80,21 +81,45 @@ class Decoded:
 
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+# Byte order marks that name an encoding other than UTF-8 (Notepad's "Unicode" is UTF-16 LE); UTF-32's first.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 def decode(data: bytes, name: str) -> Decoded:
     """Bytes to text, saying what was done to get there.
 
-    UTF-8 is expected; GB18030 (a superset of GBK) is tried when UTF-8 fails
-    broadly, since Chinese scrapes saved on Windows often are GBK.  A file with
-    only a few bad bytes stays UTF-8 with the bytes replaced, not reinterpreted.
+    A byte order mark says the encoding (UTF-16 and UTF-32 as well as UTF-8).  Otherwise UTF-8 is
+    expected; GB18030 (a superset of GBK) is tried when UTF-8 fails broadly, since Chinese scrapes
+    saved on Windows often are GBK.  A file with only a few bad bytes stays UTF-8 with the bytes
+    replaced, not reinterpreted.  NUL bytes padding the end (a save cut short) are dropped; a file
+    is binary, and skipped, when control bytes are more than a twentieth of what is left.
     """
     problems: list[Problem] = []
     if not data.strip():
         return Decoded(None, [Problem(Source(name, 1), "empty-file", "the file is empty; skipped")])
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="replace")
+            problems.append(Problem(Source(name, 1), "not-utf8",
+                                    f"the file is {codec.upper()}, as its byte order mark says; read as such",
+                                    Level.INFO))
+            if "\ufffd" in text:
+                problems.append(Problem(Source(name, 1), "bad-bytes",
+                                        f"{text.count(chr(0xFFFD))} code unit(s) are not valid {codec.upper()}; "
+                                        "shown as U+FFFD"))
+            return Decoded(text, problems)
+    unpadded = data.rstrip(b"\x00")
+    if len(unpadded) < len(data):
+        problems.append(Problem(Source(name, unpadded.count(b"\n") + 1), "nul-padding",
+                                f"{len(data) - len(unpadded):,} NUL byte(s) after the text, as a save cut short "
+                                "leaves them; removed"))
+        data = unpadded
+        if not data.strip():
+            return Decoded(None, [Problem(Source(name, 1), "empty-file", "the file holds only NUL bytes; skipped")])
     head = data[:65536]
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > len(head) * 0.05:
+    if controls > len(head) * 0.05:
         return Decoded(None, [Problem(Source(name, 1), "binary-file",
                                       "the file looks binary (NUL or control bytes), not text; skipped",
                                       Level.ERROR)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import random
@@ -138,6 +139,24 @@ def test_empty_and_binary_files_are_skipped_with_a_message(tmp_path: Path):
     assert ("empty.txt", "empty-file") in codes
     assert ("blank.txt", "empty-file") in codes
     assert ("binary.txt", "binary-file") in codes
+
+
+def test_utf16_nul_padded_and_nul_holding_pages_are_read_and_a_png_is_not(tmp_path: Path):
+    """Each of these was skipped as binary and its post was missing from the book."""
+    page = "1 Jan\n\n标题{}\n\n正文。\n"
+    (tmp_path / "utf16.txt").write_bytes(codecs.BOM_UTF16_LE + page.format("甲").encode("utf-16-le"))
+    (tmp_path / "utf16be.txt").write_bytes(codecs.BOM_UTF16_BE + page.format("乙").encode("utf-16-be"))
+    (tmp_path / "padded.txt").write_bytes(page.format("丙").encode() + b"\x00" * 4096)
+    (tmp_path / "one_nul.txt").write_bytes(page.format("丁").encode().replace("正文".encode(), "正\x00文".encode()))
+    (tmp_path / "only_nuls.txt").write_bytes(b"\x00" * 100)
+    (tmp_path / "figure.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    entries, problems = read_archive(tmp_path)
+    assert sorted((e.title, e.blocks[0].text) for e in entries) == [
+        ("标题丁", "正文。"), ("标题丙", "正文。"), ("标题乙", "正文。"), ("标题甲", "正文。")]
+    codes = {(p.source.file, p.code, p.source.line) for p in problems}
+    assert {("utf16.txt", "not-utf8", 1), ("utf16be.txt", "not-utf8", 1), ("padded.txt", "nul-padding", 6),
+            ("one_nul.txt", "unsafe-chars", 5), ("only_nuls.txt", "empty-file", 1),
+            ("figure.txt", "binary-file", 1)} <= codes
 
 
 def test_decode_reports_not_utf8_line():
