@@ -26,6 +26,10 @@ _ENV_OPEN = re.compile(rf"\\begin\{{({_ENVS})\}}")
 _REF = re.compile(r"\\(?:eq)?ref\{[^{}$]*\}")
 # The body of $…$: escaped characters or anything but '$' and '\'; it ends at the first unescaped '$'.
 _DOLLAR_BODY = re.compile(r"(?:\\.|[^$\\])*", re.S)
+# What MathJax's finder (2 and 3) watches in a $…$ body: a '$' closes it only outside braces, so
+# ``$\text{当$x>0$时}$`` is one formula.
+_DOLLAR_STOPS = re.compile(r"\\.|[{}$]", re.S)
+_UNESCAPED_DOLLAR = re.compile(r"\\.|\$", re.S)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -82,6 +86,7 @@ def _tokens(text: str, closers: Closers) -> Iterator[tuple[str, int, int, str]]:
     ``body`` is the inside of ``$$``, ``\\[``, ``\\(`` and ``$`` formulas and the whole token otherwise.
     """
     size = len(text)
+    braces_close = True  # False once a brace-counting $…$ scan ran to the end (linear time)
     dollar_closes = True  # False once a $…$ body ran to the end: every later one would too
     pos = 0
     while (opener := _OPENER.search(text, pos)) is not None:
@@ -100,6 +105,14 @@ def _tokens(text: str, closers: Closers) -> Iterator[tuple[str, int, int, str]]:
                 end = body.end() if body else p + 1  # it always matches, if only the empty string
                 closers.scanned += end - p - 1
                 if end < size and text[end] == "$":
+                    if braces_close and _unbalanced_braces(text[p + 1:end]):
+                        # The '$' may stand inside braces (\text{当$x>0$时}), where MathJax reads on.
+                        inner = _dollar_end(text, p + 1)
+                        closers.scanned += (size if inner == -1 else inner) - p - 1
+                        if inner != -1:
+                            end = inner
+                        else:  # at most one such scan runs to the end: later bodies end at their first '$'
+                            braces_close = False
                     yield "d", p, end + 1, text[p + 1:end]
                     pos = end + 1
                     continue
@@ -113,6 +126,42 @@ def _tokens(text: str, closers: Closers) -> Iterator[tuple[str, int, int, str]]:
             continue
         yield found
         pos = found[2]
+
+
+def _dollar_end(text: str, start: int) -> int:
+    """Where the '$' that closes a $…$ body begun at ``start`` is, counting braces as MathJax does; -1 if none."""
+    depth = 0
+    for m in _DOLLAR_STOPS.finditer(text, start):
+        stop = m.group()
+        if stop == "$":
+            if not depth:
+                return m.start()
+        elif stop == "{":
+            depth += 1
+        elif stop == "}" and depth:
+            depth -= 1
+    return -1
+
+
+def _inner_math(body: str) -> str:
+    """A $…$ body with the formulas inside its text (``\\text{当$x>0$时}``) written ``\\(…\\)``.
+
+    MathJax reads both alike there, but every '$' parser after this one (the canonical dialect's,
+    arithmatex's) would end the formula at the inner '$'.
+    """
+    if "$" not in body:
+        return body
+    count = 0
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal count
+        if m.group() != "$":
+            return m.group()
+        count += 1
+        return "\\(" if count % 2 else "\\)"
+
+    swapped = _UNESCAPED_DOLLAR.sub(swap, body)
+    return swapped if count % 2 == 0 else body
 
 
 def _backslash_token(text: str, p: int, closers: Closers) -> tuple[str, int, int, str] | None:
@@ -177,7 +226,7 @@ def split_math(text: str) -> tuple[list[Segment], list[MathIssue]]:
             if len(CJK.findall(body)) > 12:
                 issues.append(MathIssue(start, "inline formula holds much Chinese text: "
                                         "probably an unbalanced '$'"))
-            segments.append(Segment("inline", body))
+            segments.append(Segment("inline", _inner_math(body)))
         elif kind == "ref":
             segments.append(Segment("inline", body))
     buffer.append(text[pos:])
