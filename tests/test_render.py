@@ -285,3 +285,15 @@ def test_code_inside_a_list_item_stays_under_it_and_the_list_goes_on(tmp_path: P
     assert where["子项一："] == where["子项二"] == "ol/li/ul/li"
     assert where["ls"] == "ol/li/ul/li/pre" and any(p == "ol/li/pre" for p, _ in tree.seen)
     assert "    return x" in page  # the code's own indentation kept
+
+
+def test_an_ordered_list_keeps_the_number_it_starts_at(tmp_path: Path):
+    """A list that starts at 3, or goes on after a block that left it, was numbered from 1 again."""
+    from tests.test_escape import _site_markdown
+
+    _, page = _converter_page(tmp_path, "78", "编号", "2020-01-01",
+                              "接着上文的第2步：\n\n3. 第三步\n4. 第四步\n\n再看另一组：\n\n1. 安装：\n\n"
+                              "```bash\npip install x\n```\n\n2. 下载；\n3. 运行。")
+    html = _site_markdown().convert(page.split("---\n", 2)[2])
+    starts = re.findall(r"<ol(?: start=\"(\d+)\")?>", html)
+    assert starts == ["3", "", "2"], html
