@@ -29,6 +29,7 @@ import bisect
 import re
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 from .mathtext import Closers, _tokens
@@ -131,6 +132,18 @@ class _Braces:
             m = _CS.match(tex, p)
             return m.end() if m else None
         return p + 1
+
+
+@lru_cache(maxsize=1024)
+def _formula_braces(tex: str) -> _Braces:
+    """The :class:`_Braces` of a whole formula, made once for both passes that read its structure.
+
+    A page's formulas are numbered (:func:`equation_numbers`) and then adapted (:func:`adapt`) as
+    its units render, in the same process: each pass scanning the formula's braces again cost
+    about a quarter of numbering.  Keyed by the formula's text, and never changed once made, so a
+    copy can only be the one that text gives; the longest pages' formulas fit in the cache twice over.
+    """
+    return _Braces(tex)
 
 
 def _odd_backslashes(tex: str, p: int) -> bool:
@@ -519,7 +532,7 @@ class _Adapter:
 
     def __init__(self, tex: str) -> None:
         self.tex = tex
-        self.b = _Braces(tex)
+        self.b = _formula_braces(tex)
         self.edits: list[tuple[int, int, str]] = []
         # (start, end, destination) of a \label, \tag or \nonumber; destination -1: dropped
         self.moves: list[tuple[int, int, int]] = []
@@ -926,7 +939,7 @@ def _number_formula(tex: str, counter: int, page: Mapping[str, str]) -> tuple[in
     finishEquation runs after a caught TexError, so rows completed earlier keep their numbers and labels (seen:
     an align whose second row has two labels still numbers and labels its first row).
     """
-    b = _Braces(tex)
+    b = _formula_braces(tex)
     plan = _rows_plan(b)
     if plan is not None:  # numbered as adapt rewrites it
         tex = _apply(tex, plan[1])
@@ -1128,7 +1141,9 @@ def equation_numbers(formulas: Sequence[str]) -> dict[str, str]:
     """
     numbers: dict[str, str] = {}
     counter = 0
-    for tex in formulas:
+    # Only a \label gives a number a name: the formulas after the page's last one change nothing returned.
+    last = max((k for k, tex in enumerate(formulas) if isinstance(tex, str) and "\\label" in tex), default=-1)
+    for tex in formulas[:last + 1]:
         if not isinstance(tex, str) or ("\\begin" not in tex and "\\tag" not in tex and "\\label" not in tex):
             continue
         counter, labels = _number_formula(tex, counter, numbers)
