@@ -181,3 +181,12 @@ def test_a_row_spacing_in_a_display_does_not_join_the_paragraphs_after_it():
     assert [(b.kind, b.text) for b in entry.blocks] == [
         (BlockKind.MATH, "$$\n\\begin{pmatrix}a & b \\\\[2pt] c & d\\end{pmatrix}\n$$"),
         (BlockKind.PARAGRAPH, "第二段。"), (BlockKind.PARAGRAPH, "第三段。")]
+
+
+def test_a_byline_and_a_footer_that_disagree_on_the_date_are_reported():
+    page = ("# [真正的标题](https://kexue.fm/archives/7005)\n\nBy 苏剑林 \\|\n2020-07-03 \\|\n\n正文第一段。"
+            + _FOOTER_7005)
+    (entry,), problems = read_document(page, "p.md")
+    assert entry.date.iso() == "2020-07-03"
+    (conflict,) = [p for p in problems if p.code == "page-conflict"]
+    assert "2020-07-03" in conflict.message and "2020-07-02" in conflict.message

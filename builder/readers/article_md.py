@@ -554,6 +554,11 @@ def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
         problems.append(Problem(Source(name, 1), "page-conflict",
                                 f"the title links to post {head.post_id} but the footer names post {facts.post_id}; "
                                 f"{head.post_id} is used", Level.WARNING))
+    if head.date and facts.date and (head.date.year, head.date.month, head.date.day) != (
+            facts.date.year, facts.date.month, facts.date.day):
+        problems.append(Problem(Source(name, 1), "page-conflict",
+                                f"the byline is dated {head.date.iso()} but the footer {facts.date.iso()}; "
+                                f"{head.date.iso()} is used", Level.WARNING))
     if not title:
         problems.append(Problem(Source(name, 1), "missing-title", "no title link and no citation on this page"))
     if not out.blocks:
