@@ -42,11 +42,13 @@ def test_links_to_posts_of_the_book_point_at_their_chapter_in_this_edition():
     links = Links(page="diffusion/9152.md", chapters={"9119": "diffusion/9119.md", "3360": "nlp/3360.md"})
     html = _html(BlockKind.PARAGRAPH, "见[前文](<https://kexue.fm/archives/9119>)与"
                  "[另一篇](<https://spaces.ac.cn/archives/3360#x>)，及[书外](<https://kexue.fm/archives/1>)"
-                 "和[外站](<https://arxiv.org/abs/1>)。", links)
+                 "和[外站](<https://arxiv.org/abs/1>)，[评论](<https://kexue.fm/archives/9119/comment-page-2#comments>)"
+                 "与[回复](<https://kexue.fm/archives/3360?replytocom=12345>)。", links)
     hrefs = [(a.get("href"), a.get("class")) for tag, a in _parse(html).tags if tag == "a"]
     assert hrefs == [("../9119/", "kb-link-post"), ("../../nlp/3360/#x", "kb-link-post"),
                      ("https://kexue.fm/archives/1", "kb-link-external"),
-                     ("https://arxiv.org/abs/1", "kb-link-external")]
+                     ("https://arxiv.org/abs/1", "kb-link-external"),
+                     ("../9119/#comments", "kb-link-post"), ("../../nlp/3360/", "kb-link-post")]
 
 
 def test_a_link_to_an_equation_of_another_post_names_it_as_mathjax_3_does():

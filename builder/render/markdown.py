@@ -32,7 +32,9 @@ def page_url(path: str) -> str:
         return ""
     return path[: -len("index.md")] if path.endswith("/index.md") else path[:-3] + "/"
 
-_BLOG_POST = re.compile(r"^https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})/?(?:#(.*))?$", re.I)
+# A post of the blog, also at one of its comment pages or with a query (?replytocom=…): the same chapter.
+_BLOG_POST = re.compile(r"^https?://(?:www\.)?(?:kexue\.fm|spaces\.ac\.cn)/archives/(\d{1,7})(?:/comment-page-\d{1,5})?/?"
+                        r"(?:\?[^#]*)?(?:#(.*))?$", re.I)
 _FENCE = re.compile(r"`{3,}|~{3,}")
 _SEPARATOR = re.compile(r":?-{3,}:?")  # a table's separator cell: dashes, a colon on the side it aligns to
 _MATHJAX2_EQUATION = "mjx-eqn-"  # the blog's equation anchors: "mjx-eqn-" + escape(label)
