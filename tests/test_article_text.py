@@ -168,6 +168,18 @@ def test_dumps_markdown_pages_and_unmarked_text_are_not_recognised(text):
     assert recognise(text) is None
 
 
+def test_headings_ending_in_a_question_mark_or_an_exclamation_are_headings():
+    """The sentence end before ' #' had cut the text first: the heading became a paragraph, the '#' began the next."""
+    text = (" 第一段正文，介绍背景。 为什么有效？ # 因为如此。 第二段正文。 结论！ # 完毕。 离散情形…… # 再看。"
+            " 结束了。 # 不是标题。\n")
+    assert recognise(text) == FMT_BODY
+    entry, problems = one_entry(text, "b.txt")
+    assert [(b.kind, b.text) for b in entry.blocks] == [
+        (P, "第一段正文，介绍背景。"), (H, "为什么有效？"), (P, "因为如此。"), (P, "第二段正文。"), (H, "结论！"),
+        (P, "完毕。"), (H, "离散情形……"), (P, "再看。"), (P, "结束了。"), (P, "# 不是标题。")]  # 。 ends no title
+    assert "3 taken as heading(s), 1 left in the text" in problems[0].message
+
+
 def test_one_heading_and_no_listing_sign_is_a_body_only_page():
     """One '标题 #' with no footer had been read as a listing: the marker showed and the heading was lost."""
     text = (" 没有页脚的正文，讨论$F_n = F_{n-1} + F_{n-2}$。 \n 通项公式 # 由特征方程可得 \n"

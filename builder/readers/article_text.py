@@ -79,7 +79,7 @@ _MD_TITLE = re.compile(r"^#{1,6}[ \t]+\[.+\]\(https?://")
 _MORE = re.compile(r"^点击阅读全文\s*(?:\.{2,}|…+|。+)?$")
 _ONE_LINE_BYLINE = re.compile(r"^By\s+[^|｜\s][^|｜]{0,39}[|｜]\s*\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}")
 _DUMP_DATE = re.compile(r"^\d{1,2}\s+[A-Za-z]{3}[A-Za-z]*\.?$")
-_MARKER_SIGN = re.compile(r"[\u3400-\u9fff][ \t\u3000\u00a0]+#(?:[ \t\u3000\u00a0]|$)")
+_MARKER_SIGN = re.compile(r"[\u3400-\u9fff？！…”」』）][ \t\u3000\u00a0]+#(?:[ \t\u3000\u00a0]|$)")
 
 # --- the body ------------------------------------------------------------------------------------------------
 # Environments MathJax typesets outside delimiters.  A fixed list keeps the number of distinct closers
@@ -93,6 +93,8 @@ _INLINE_BODY = re.compile(r"(?:\\.|[^$\\\n])*")  # a $…$ body: never crosses a
 _URL = re.compile(r"https?://[^\s\u3000]+")
 # A paragraph ends at full-width sentence punctuation (maybe closing a quote) followed by a space.
 _BOUNDARY = re.compile(r"[。！？；：～…][”’」』）]?(?P<gap>[ \t\u3000\u00a0]+)(?=\S)")
+HEADING_END = "！？…"  # a title may end in these: before a '#' marker they end the heading, not a paragraph
+_MARKER_AHEAD = re.compile(r"#(?:[ \t\u3000\u00a0]|$)")
 _SUBSECTION = re.compile(r"^\d+\.\d+")
 # A title never ends in these: the phrase runs on into what follows ("代码的第 # 行").
 NEVER_LAST = frozenset("，、：；第")
@@ -432,6 +434,8 @@ def _segments(text: str, line: int, first: bool) -> list[_Seg]:
     out: list[_Seg] = []
     pos = 0
     for m in _BOUNDARY.finditer(masked):
+        if masked[m.start()] in HEADING_END and _MARKER_AHEAD.match(masked, m.end()):
+            continue  # 为什么有效？ # …: the question is a heading, which the marker search finds
         stop = m.start("gap")
         piece = text[pos:stop]
         if piece.strip():
@@ -602,7 +606,7 @@ def _prose_blocks(seg: _Seg, src: Source) -> tuple[list[Block], int]:
     did is returned with the blocks, for the page's summary.
     """
     blocks: list[Block] = []
-    left = 0
+    left = 1 if _MARKER_AHEAD.match(seg.masked) else 0  # a '#' after a sentence end (结束了。 #) closes no title
     text = seg.text
     pos = 0  # start of the paragraph text not yet emitted
     prev = 0  # end of the previous marker: a heading never reaches back over one
