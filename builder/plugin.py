@@ -224,7 +224,8 @@ class BookPlugin(BasePlugin[BookConfig]):
             # shows the original's (Chinese) text, which only that language's tokenizer cuts into words.
             indexed = index_edition(Path(config.site_dir), self.editions.original.tag, self.edition.prefix,
                                     [e.prefix for e in self.editions.all], self.copies,
-                                    self._shard_kb() * 1000, self.paths.out.parent / LOCK, self.memo)
+                                    self._shard_kb() * 1000, self.paths.out.parent / LOCK, self.memo,
+                                    stable=self.on_disk)  # under mkdocs serve an edit must not move the cuts
             pruned = time.perf_counter()
             for kind in ("search", "pagefind") if self.cache else ():
                 self.cache.prune(kind, self.memo.keys(kind))

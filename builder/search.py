@@ -258,6 +258,29 @@ def cut(sizes: Sequence[int], shard_bytes: int) -> list[int]:
     return starts
 
 
+def stable_cut(names: Sequence[str], sizes: Sequence[int], shard_bytes: int) -> list[int]:
+    """Where shards start when an edit must not move the cuts (``mkdocs serve``): at pages the path picks.
+
+    :func:`cut` places every cut by the bytes before it, so a page that grows moves the cuts after
+    it and each of those shards is indexed again.  Here a shard starts at a page whose path's digest
+    falls in a fixed share (about one page in however many fill half a shard), or where the next copy
+    would not fit: a page's edit changes its own shard, and a later one only while shards run full.
+    """
+    if not sizes:
+        return []
+    average = max(1, sum(sizes) // len(sizes))
+    every = max(1, shard_bytes // (2 * average))  # the expected pages per shard: half full, rarely at the cap
+    starts = [0]
+    held = sizes[0]
+    for i in range(1, len(sizes)):
+        picked = int(hashlib.sha256(names[i].encode()).hexdigest()[:8], 16) % every == 0
+        if picked or held + sizes[i] > shard_bytes:
+            starts.append(i)
+            held = 0
+        held += sizes[i]
+    return starts
+
+
 @dataclass(frozen=True)
 class Shard:
     """Pages Pagefind indexes in one run: their paths in the site (POSIX) and, when asked for, their copies' digests."""
@@ -267,8 +290,9 @@ class Shard:
 
 
 def plan_shards(site_dir: Path, pages: Iterable[Path], language: str, made: Mapping[str, str | None] | None = None,
-                shard_bytes: int = SHARD_BYTES, keyed: bool = False) -> list[Shard]:
-    """The pages that have a search copy, in the order of ``pages``, cut into shards by :func:`cut`.
+                shard_bytes: int = SHARD_BYTES, keyed: bool = False, stable: bool = False) -> list[Shard]:
+    """The pages that have a search copy, in the order of ``pages``, cut into shards by :func:`cut`
+    (by :func:`stable_cut` when ``stable``).
 
     ``made`` holds copies already made from the pages as they were written (by relative POSIX
     path); any other page is read back from the site.  ``keyed``: digest each copy too.  The
@@ -281,7 +305,8 @@ def plan_shards(site_dir: Path, pages: Iterable[Path], language: str, made: Mapp
         data = _copy_of(site_dir, path.as_posix(), language, made)
         if data is not None:
             kept.append((path.as_posix(), len(data), hashlib.sha256(data).hexdigest() if keyed else ""))
-    starts = cut([size for _, size, _ in kept], shard_bytes)
+    sizes = [size for _, size, _ in kept]
+    starts = stable_cut([rel for rel, _, _ in kept], sizes, shard_bytes) if stable else cut(sizes, shard_bytes)
     runs = [kept[begin:end] for begin, end in zip(starts, [*starts[1:], len(kept)], strict=True)]
     return [Shard(tuple(rel for rel, _, _ in run), tuple(sha for _, _, sha in run) if keyed else ()) for run in runs]
 
@@ -396,14 +421,15 @@ def _remove_scratch(scratch: Path) -> None:
 
 def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Path | None = None,
                made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
-               lock: Path | None = None, memo: Memo | None = None) -> Indexed:
+               lock: Path | None = None, memo: Memo | None = None, stable: bool = False) -> Indexed:
     """Index one edition's built site (``site_dir``, the edition's root) into ``site_dir/pagefind``.
 
     ``tag`` is the edition's language tag; ``others`` the other editions'
     prefixes that lie below this root; ``made`` the search copies made while
     the pages were written (:func:`plan_shards`); ``shard_bytes`` the
     copies' size per Pagefind run (the module's docstring says why); ``lock``
-    a file every edition's indexing holds while Pagefind runs.  With a build
+    a file every edition's indexing holds while Pagefind runs; ``stable``: cuts an edit does not
+    move (:func:`stable_cut`, for ``mkdocs serve``'s small shards).  With a build
     cache (``memo``), a shard whose pages and copies an earlier build indexed
     with the same Pagefind takes that build's bundle instead of a run.  Raises
     :class:`SearchIndexError` when Pagefind is missing or fails.
@@ -420,7 +446,7 @@ def index_site(site_dir: Path, tag: str, others: Iterable[str] = (), binary: Pat
     taken = reused = 0  # pages and shards whose index came from the build cache
     try:
         shards = plan_shards(site_dir, list(edition_pages(site_dir, others)), language, made, shard_bytes,
-                             keyed=memo.on)
+                             keyed=memo.on, stable=stable)
         if not shards:
             seconds = time.perf_counter() - start
             return Indexed(0, seconds, "no pages to index", seconds, 0)
@@ -477,7 +503,7 @@ def _run_pagefind(program: Path, args: list[str], lock: Path | None, what: str) 
 
 def index_edition(site_dir: Path, tag: str, own_prefix: str, prefixes: Iterable[str],
                   made: Mapping[str, str | None] | None = None, shard_bytes: int = SHARD_BYTES,
-                  lock: Path | None = None, memo: Memo | None = None) -> Indexed:
+                  lock: Path | None = None, memo: Memo | None = None, stable: bool = False) -> Indexed:
     """Index the edition at ``site_dir`` whose prefix is ``own_prefix``, leaving out every edition below it."""
     return index_site(site_dir, tag, nested_prefixes(own_prefix, prefixes), made=made, shard_bytes=shard_bytes,
-                      lock=lock, memo=memo)
+                      lock=lock, memo=memo, stable=stable)
