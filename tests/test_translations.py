@@ -494,3 +494,31 @@ def test_edited_paragraphs_among_new_ones_are_stale_and_unrelated_ones_missing()
     many = _file(*[(f"旧稿第{i}号，内容是甲乙丙。", "Old.") for i in range(3000)])
     fresh = _post(*[f"新稿{i}：天地玄黄宇宙洪荒。" for i in range(3000)])
     assert {a.state for a in align(fresh, many)} == {State.MISSING}
+
+
+def test_a_translation_of_a_plain_text_page_reads_as_markdown(tmp_path: Path):
+    """A plain-text page's blocks are plain, but their English text is the dialect every translation is written in:
+    its link, emphasis and formula once showed as literal Markdown, the link pointing at the blog."""
+    from builder.translations import dump_translation
+    from tests.test_escape import _site_markdown
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(FIXTURES / "pages_text" / "text_full.txt", archive / "6543.txt")  # plain text, post 6543
+    target = "https://kexue.fm/archives/77"
+    (archive / "77.md").write_text(f"# [前文]({target})\n\nBy 苏剑林 \\|\n\n2019-01-01 \\|\n\n前文正文。\n\n"
+                                   f"转载到请包括本文地址：[{target}]({target})\n", encoding="utf-8")
+    paths = Paths(archive=archive, editorial=ROOT / "editorial", out=tmp_path / "out",
+                  translations=tmp_path / "translations")
+    post = next(c.post for c in run(paths).book.chapters() if c.post.post_id == "6543")
+    tr, _ = scaffold(post, None, tmp_path / "6543.yml")
+    tr.units[0].text = f"See [the previous post]({target}), **bold** and *italic*, with $H_n$."
+    (tmp_path / "translations" / "en").mkdir(parents=True)
+    (tmp_path / "translations" / "en" / f"{post.key}.yml").write_text(dump_translation(tr), encoding="utf-8")
+    result = run(paths)
+    page = next(f.content for f in result.rendered["en"].files if f.path.endswith("/6543.md"))
+    html = _site_markdown().convert(page.split("---\n", 2)[2])
+    assert re.search(r'<a href="\.\./(\.\./[a-z]+/)?77/" class="kb-link-post">the previous post</a>', html), html
+    assert "<strong>bold</strong>" in html and "<em>italic</em>" in html and "[the previous post]" not in html
+    description = json.loads(page.split("\n")[1])["description"]
+    assert description.startswith("See the previous post, bold and italic") and "**" not in description

@@ -95,6 +95,18 @@ def _memo_markdown(memo: UnitMemo, block: Block, text: str, ui: dict[str, str], 
     return found[0], found[1]
 
 
+# A translation is written in the canonical dialect (links, emphasis, formulas) whatever the shape its source
+# block was read from: a plain-text page's paragraph is plain, its English text is not.
+_DIALECT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.QUOTE})
+
+
+def as_translation(block: Block) -> Block:
+    """The block as its translation's text is read: in the dialect, where the kind carries running text."""
+    if block.markup == Markup.MARKDOWN or block.kind not in _DIALECT_KINDS:
+        return block
+    return replace(block, markup=Markup.MARKDOWN)
+
+
 def unnumbered(text: str) -> str:
     """Formulas of a second copy: no numbers and no labels, so the first copy keeps both."""
     return _LABEL.sub("", _NUMBERED.sub(lambda m: f"\\{m.group(1)}{{{m.group(2)}*}}", text))
@@ -122,7 +134,7 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
         return (*_memo_markdown(memo, block, block.text, ui, links, problems if ctx.is_original else None), "")
     if ctx.is_original:  # the archive's text, with every edition that has a current translation of it
         md, count = _memo_markdown(memo, block, block.text, ui, links, problems)
-        alts = [_alt(block, other.text, e.tag, ui, links)
+        alts = [_alt(as_translation(block), other.text, e.tag, ui, links)
                 for e in ctx.editions.translated if e.lang in chapter.texts
                 for other in (chapter.texts[e.lang].units[index],)
                 if other.state == State.CURRENT and other.text]
@@ -133,7 +145,7 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
     if unit.state == State.JOINED:  # its original is shown beside the translation of the run's first block
         return "", 0, ""
     if unit.state == State.CURRENT and unit.text:
-        md, count = text_markdown(block, unit.text, ui, links, None)
+        md, count = text_markdown(as_translation(block), unit.text, ui, links, None)
         alts = "\n\n".join(_alt(u.block, u.block.text, original.tag, ui, links)
                              for u in with_joined(chapter.texts[ctx.lang].units, index))
         return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n{alts}\n\n</div>', count, ""
@@ -192,7 +204,8 @@ def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Pr
         md, n, notice = _unit(index, unit, chapter, ctx, links, problems, memo)
         count += n
         visible = unit.shown()
-        if unit.block.markup == Markup.MARKDOWN:
+        translated = not ctx.is_original and unit.state == State.CURRENT and bool(unit.text)
+        if (as_translation(unit.block) if translated else unit.block).markup == Markup.MARKDOWN:
             visible = inline.plain(visible)
         shown.append((unit.block.kind, visible))
         indexed += len(visible)
