@@ -21,6 +21,7 @@ is total: nothing is left to the order posts happened to arrive in.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -104,6 +105,35 @@ def _first_claims(rules: list[PartRule], names: Callable[[PartRule], Iterable[st
     return out
 
 
+def _is_letter(ch: str) -> bool:
+    return "a" <= ch <= "z"  # the text is case-folded
+
+
+def _stands_alone(text: str, start: int, size: int) -> bool:
+    """Whether the Latin letters of a keyword found at ``start`` of the case-folded title are not part of a word.
+
+    A plural ("GANs", "Transformers") and digits ("BERT4keras", "GPT2") still count as the word.
+    """
+    end = start + size
+    if _is_letter(text[start]) and start and _is_letter(text[start - 1]):
+        return False
+    if _is_letter(text[end - 1]) and end < len(text) and _is_letter(text[end]):
+        return text[end] == "s" and (end + 1 == len(text) or not _is_letter(text[end + 1]))
+    return True
+
+
+def _as_written(written: str | None, start: int, size: int, forms: frozenset[str]) -> bool:
+    """Whether a keyword inside a word is a name written as the part writes it (WGAN, RoBERTa, SimBERT).
+
+    Only a keyword with a capital letter can be: BERT is no keyword of "Hilbert变换", NER none of
+    "Energy", RoPE none of "Europe", and a lower-case word ("loss") only ever matches alone.
+    """
+    if written is None:
+        return False
+    found = written[start:start + size]
+    return found in forms and any(ch.isupper() for ch in found)
+
+
 class Rules:
     """The overlay's parts, indexed once so that claiming a post costs about its title's length and tag count.
 
@@ -122,6 +152,11 @@ class Rules:
         self.tags = _first_claims(self.parts, lambda r: r.tags, name_key)
         self.categories = _first_claims(self.parts, lambda r: r.categories, name_key)
         self.keywords = _first_claims(self.parts, lambda r: (k for k in r.keywords if title_key(k)), title_key)
+        forms: dict[str, set[str]] = defaultdict(set)  # compared form → the keywords as written (NFKC)
+        for rule in self.parts:
+            for k in rule.keywords:
+                forms[title_key(k)].add(unicodedata.normalize("NFKC", k))
+        self.forms = {key: frozenset(found) for key, found in forms.items()}
         self.lengths = sorted({len(k) for k in self.keywords})
 
     def series_part(self, series_key: str) -> PartRule | None:
@@ -129,12 +164,17 @@ class Rules:
         return None if position is None else self.parts[position]
 
     def by_keyword(self, title: str) -> PartRule | None:
-        text = title_key(title[:KEYWORD_SPAN])
+        """The first part one of whose keywords the title holds: as a word of its own, or as a name inside one."""
+        written = unicodedata.normalize("NFKC", title[:KEYWORD_SPAN])
+        text = written.casefold()
+        aligned = written if len(written) == len(text) else None  # a few letters fold to two (ß to ss)
         best: int | None = None
         for size in self.lengths:
             for start in range(len(text) - size + 1):
-                position = self.keywords.get(text[start:start + size])
-                if position is not None and (best is None or position < best):
+                key = text[start:start + size]
+                position = self.keywords.get(key)
+                if position is not None and (best is None or position < best) and (
+                        _stands_alone(text, start, size) or _as_written(aligned, start, size, self.forms[key])):
                     best = position
         return None if best is None else self.parts[best]
 

@@ -212,9 +212,21 @@ def test_categories_are_compared_whole(category, claimed: bool):
 
 def test_keywords_are_found_inside_titles_ignoring_case_and_width():
     overlay = Overlay(parts=[_rule("gan", 2, keywords=["GAN"]), _rule("rest", 3, fallback=True)])
-    for title in ("WGAN-GP", "wgan", "ＷＧＡＮ的故事", "O-GAN：只需微改"):
+    for title in ("WGAN-GP", "gan的故事", "ＷＧＡＮ的故事", "O-GAN：只需微改", "GANs的训练", "BiGAN与ALI"):
         assert _claimed(_page(1, title), overlay) == ("gan", "keyword"), title
     assert _claimed(_page(1, "G A N"), overlay) == ("rest", "fallback")
+
+
+def test_a_latin_keyword_inside_a_word_counts_only_as_a_name_written_so():
+    """BERT matched "Hilbert", NER "Energy" and "Generalized": math posts went to the NLP part."""
+    overlay = Overlay(parts=[_rule("nlp", 2, keywords=["BERT", "NER", "RoPE", "loss", "Lion"]),
+                             _rule("rest", 3, fallback=True)])
+    for title in ("Hilbert变换与解析信号", "Energy Distance：新视角", "Generalized Mean不等式", "Europe之旅",
+                  "Glossary of terms", "Million级别的数据", "wobert的故事"):
+        assert _claimed(_page(1, title), overlay) == ("rest", "fallback"), title
+    for title in ("RoBERTa的预训练", "SimBERT：检索和生成", "bert4keras在手", "NER任务", "用RoPE外推", "focal loss",
+                  "Lion优化器", "ＢＥＲＴ的中文"):
+        assert _claimed(_page(1, title), overlay) == ("nlp", "keyword"), title
 
 
 def test_the_first_part_naming_a_series_gets_it():
