@@ -282,9 +282,15 @@ def _facts(entries: list[Entry], traits: list[_Traits], overlay: Overlay,
     for fact in overlay.posts:
         phrase = fold(fact.match)
         hits = [i for i, t in enumerate(texts) if phrase and phrase in t]
+        # A page that says it is another post only quotes the phrase (an article names an earlier one by its title).
+        quoting = [i for i in hits if _names_another_post(fact, entries[i])]
+        hits = [i for i in hits if i not in quoting]
         if not hits:
             problems.append(Problem(fact.source, "overlay-unmatched",
-                                    f"post {fact.id}: no entry contains {fact.match!r}", Level.INFO))
+                                    f"post {fact.id}: no entry contains {fact.match!r}"
+                                    + (" but pages of other posts, which only quote it: "
+                                       + ", ".join(_name(entries[i]) for i in quoting[:3]) if quoting else ""),
+                                    Level.WARNING if quoting else Level.INFO))
         clash = _clash(fact, hits, entries, traits)
         if clash:
             problems.append(Problem(fact.source, "overlay-conflict", clash, Level.ERROR))
@@ -297,6 +303,13 @@ def _facts(entries: list[Entry], traits: list[_Traits], overlay: Overlay,
                 continue
             facts_of[i] = fact
     return facts_of
+
+
+def _names_another_post(fact: PostFact, entry: Entry) -> bool:
+    """Whether the entry carries its own post id or URL, and they are not the record's."""
+    if entry.post_id:
+        return entry.post_id != fact.id
+    return bool(entry.url and fact.url and _url_form(entry.url) != _url_form(fact.url))
 
 
 def _clash(fact: PostFact, hits: list[int], entries: list[Entry], traits: list[_Traits]) -> str | None:

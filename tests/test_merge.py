@@ -399,3 +399,17 @@ def test_two_full_pages_claiming_one_id_with_different_texts_are_both_kept():
     assert len(posts) == 2 and {p.title for p in posts} == {"扩散模型随笔", "另一个抓取版本"}
     apart = _codes(problems, "kept-apart")  # once per shared key: the id and the URL
     assert apart and all(p.level == Level.WARNING and "texts differ" in p.message for p in apart)
+
+
+def test_an_overlay_phrase_quoted_by_another_posts_page_speaks_for_its_own_post_only():
+    """An article naming an earlier post by its title made the record an error that applied to no post."""
+    own = _page(1, "多模态思路浅谈（一）", "关于多模态模型架构的一些闭门造车的想法，本文分享。",
+                post_id="101", name="a.md")
+    quoting = _page(1, "另一篇文章", "之前的文章《关于多模态模型架构的一些闭门造车的想法》里已经讨论过。",
+                    post_id="8220", name="b.md")
+    posts, problems = _merged([own, quoting], _overlay("关于多模态模型架构的一些闭门造车的想法"))
+    assert {p.post_id: p.overlay_id for p in posts} == {"101": "101", "8220": None}
+    assert not [p for p in problems if p.code.startswith("overlay")]
+    posts, problems = _merged([quoting], _overlay("关于多模态模型架构的一些闭门造车的想法"))  # its own page missing
+    (unmatched,) = _codes(problems, "overlay-unmatched")
+    assert unmatched.level == Level.WARNING and "b.md:1" in unmatched.message and posts[0].overlay_id is None
