@@ -554,8 +554,8 @@ def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
         problems.append(Problem(Source(name, 1), "page-conflict",
                                 f"the title links to post {head.post_id} but the footer names post {facts.post_id}; "
                                 f"{head.post_id} is used", Level.WARNING))
-    if head.date and facts.date and (head.date.year, head.date.month, head.date.day) != (
-            facts.date.year, facts.date.month, facts.date.day):
+    if head.date and facts.date and ((head.date.month, head.date.day) != (facts.date.month, facts.date.day) or (
+            head.date.year and facts.date.year and head.date.year != facts.date.year)):
         problems.append(Problem(Source(name, 1), "page-conflict",
                                 f"the byline is dated {head.date.iso()} but the footer {facts.date.iso()}; "
                                 f"{head.date.iso()} is used", Level.WARNING))
