@@ -512,7 +512,8 @@ def test_a_translation_of_a_plain_text_page_reads_as_markdown(tmp_path: Path):
                   translations=tmp_path / "translations")
     post = next(c.post for c in run(paths).book.chapters() if c.post.post_id == "6543")
     tr, _ = scaffold(post, None, tmp_path / "6543.yml")
-    tr.units[0].text = f"See [the previous post]({target}), **bold** and *italic*, with $H_n$."
+    tr.units[0].text = (f"See [the previous post]({target}), **bold** and *italic*, with $H_n$, "
+                        "a price of 5\\$ and \\begin{equation}x^2\\end{equation} as plain text writes it.")
     (tmp_path / "translations" / "en").mkdir(parents=True)
     (tmp_path / "translations" / "en" / f"{post.key}.yml").write_text(dump_translation(tr), encoding="utf-8")
     result = run(paths)
@@ -520,5 +521,6 @@ def test_a_translation_of_a_plain_text_page_reads_as_markdown(tmp_path: Path):
     html = _site_markdown().convert(page.split("---\n", 2)[2])
     assert re.search(r'<a href="\.\./(\.\./[a-z]+/)?77/" class="kb-link-post">the previous post</a>', html), html
     assert "<strong>bold</strong>" in html and "<em>italic</em>" in html and "[the previous post]" not in html
+    assert "a price of 5$ and" in html and re.search(r'class="arithmatex">\\\[\s*\\begin\{equation\}x\^2', html), html
     description = json.loads(page.split("\n")[1])["description"]
     assert description.startswith("See the previous post, bold and italic") and "**" not in description

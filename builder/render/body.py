@@ -95,16 +95,32 @@ def _memo_markdown(memo: UnitMemo, block: Block, text: str, ui: dict[str, str], 
     return found[0], found[1]
 
 
-# A translation is written in the canonical dialect (links, emphasis, formulas) whatever the shape its source
-# block was read from: a plain-text page's paragraph is plain, its English text is not.
+# A translation may use links and emphasis whatever the shape its source block was read from; a plain-text
+# page's paragraph is plain, and the translations of plain blocks write their formulas as plain text does
+# (a bare \begin{equation} too).  Such a text is put into the canonical dialect before it is rendered.
 _DIALECT_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.LIST_ITEM, BlockKind.QUOTE})
 
 
-def as_translation(block: Block) -> Block:
-    """The block as its translation's text is read: in the dialect, where the kind carries running text."""
+def as_translation(block: Block, text: str) -> tuple[Block, str]:
+    """A translation's block and text as they are rendered: in the dialect, where the kind carries running text.
+
+    The formulas are those the plain text holds (:func:`split_math`), written ``$…$`` / ``$$…$$``; the text
+    between them is kept as written, links and emphasis included, with any '$' left in it literal.
+    """
     if block.markup == Markup.MARKDOWN or block.kind not in _DIALECT_KINDS:
-        return block
-    return replace(block, markup=Markup.MARKDOWN)
+        return block, text
+    parts: list[str] = []
+    for seg in split_math(text)[0]:
+        if seg.kind == "text":
+            parts.append(seg.value.replace("$", "\\$"))
+        elif seg.kind == "inline":
+            parts.append(inline.math(seg.value))
+        else:
+            body = seg.value.strip()
+            if body.startswith("$$") and body.endswith("$$"):
+                body = body[2:-2].strip()
+            parts.append(inline.math(body, display=True))
+    return replace(block, markup=Markup.MARKDOWN), "".join(parts)
 
 
 def unnumbered(text: str) -> str:
@@ -134,7 +150,7 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
         return (*_memo_markdown(memo, block, block.text, ui, links, problems if ctx.is_original else None), "")
     if ctx.is_original:  # the archive's text, with every edition that has a current translation of it
         md, count = _memo_markdown(memo, block, block.text, ui, links, problems)
-        alts = [_alt(as_translation(block), other.text, e.tag, ui, links)
+        alts = [_alt(*as_translation(block, other.text), e.tag, ui, links)
                 for e in ctx.editions.translated if e.lang in chapter.texts
                 for other in (chapter.texts[e.lang].units[index],)
                 if other.state == State.CURRENT and other.text]
@@ -145,7 +161,7 @@ def _unit(index: int, unit: Aligned, chapter: Chapter, ctx: Context, links: Link
     if unit.state == State.JOINED:  # its original is shown beside the translation of the run's first block
         return "", 0, ""
     if unit.state == State.CURRENT and unit.text:
-        md, count = text_markdown(as_translation(block), unit.text, ui, links, None)
+        md, count = text_markdown(*as_translation(block, unit.text), ui, links, None)
         alts = "\n\n".join(_alt(u.block, u.block.text, original.tag, ui, links)
                              for u in with_joined(chapter.texts[ctx.lang].units, index))
         return f'<div class="{names.UNIT}" markdown="1">\n\n{md}\n\n{alts}\n\n</div>', count, ""
@@ -204,8 +220,10 @@ def chapter_body(chapter: Chapter, ctx: Context, links: Links, problems: list[Pr
         md, n, notice = _unit(index, unit, chapter, ctx, links, problems, memo)
         count += n
         visible = unit.shown()
-        translated = not ctx.is_original and unit.state == State.CURRENT and bool(unit.text)
-        if (as_translation(unit.block) if translated else unit.block).markup == Markup.MARKDOWN:
+        block = unit.block
+        if not ctx.is_original and unit.state == State.CURRENT and unit.text:
+            block, visible = as_translation(block, visible)
+        if block.markup == Markup.MARKDOWN:
             visible = inline.plain(visible)
         shown.append((unit.block.kind, visible))
         indexed += len(visible)
