@@ -363,3 +363,17 @@ def test_hostile_archive_never_runs_a_script(browser, tmp_path_factory):
     assert "{{ config.site_name }}" in seen_text and "!!! note" in seen_text
     assert "# 这不是标题" in seen_text
     assert watch.outside == [] and watch.errors == []
+
+
+@pytest.mark.parametrize("query", ["saxophones", "bicycles", "giraffe", "umbrellas noise"])
+def test_an_english_word_the_book_does_not_hold_finds_nothing(browser, tmp_path_factory, query):
+    """Pagefind answers a word it lacks with the pages of its longest beginning that it holds: "bicycles"
+    listed the glossary for its "bi-encoder", "stir" every page with an "s" (the blog's)."""
+    base, site = _served("real", tmp_path_factory.getbasetemp())
+    for html in (site / "en").rglob("index.html"):
+        assert not re.search(rf"\b{query[:4]}", html.read_text(encoding="utf-8").lower()), html
+    watch = Watch(browser)
+    watch.page.goto(base + "en/", wait_until="load")
+    assert search(watch.page, query, none=no_results("en")) == []
+    assert [r["href"] for r in search(watch.page, "noise", none=no_results("en"))]  # a word it holds still finds
+    assert watch.outside == [] and watch.errors == []

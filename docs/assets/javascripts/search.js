@@ -17,7 +17,10 @@
 // match a query word to every word it begins.  So a query word is cut back to
 // its stem ("models" finds model and models, "trained" train and training),
 // and a word spelt with -ise or -ize is also asked for in the other spelling
-// (the translations use both: "optimisation" finds "optimization").
+// (the translations use both: "optimisation" finds "optimization").  Pagefind
+// answers a word it does not hold with the pages of the longest beginning of
+// it that it does ("stir" with every page holding an "s"); so an English query
+// is asked for only when each of its words is held (see holds()).
 //
 // Results are drawn with Material's search classes, so the box opens, sizes
 // and scrolls like Material's.  Titles and excerpts are set as text (never as
@@ -87,6 +90,36 @@
       alternatives.push(IDEOGRAPH.test(query) ? words : [words.join(" ")]);
     }
     return alternatives;
+  }
+
+  // Whether the index holds a word that begins with ``stem``: Pagefind's pages for
+  // a word it lacks are those of a shorter one, which their highlights show.
+  function holds(pagefind, stem) {
+    return pagefind.search(stem).then(function (found) {
+      var results = (found && found.results) || [];
+      if (!results.length) { return false; }
+      return results[0].data().then(function (data) {
+        var marked = (data.excerpt || "").match(/<mark>[^<]*<\/mark>/g) || [];
+        return marked.some(function (m) {
+          return m.replace(/<\/?mark>/g, "").trim().toLowerCase().indexOf(stem) === 0;
+        });
+      }, function () { return true; });  // unchecked rather than lost
+    });
+  }
+
+  // Whether every English word of a query (a piece of letters, three or more) is
+  // held in one of its forms.  Asked one at a time: Pagefind's results for one
+  // page share the excerpt they compute, so checks side by side would mix.
+  function allHeld(pagefind, query) {
+    if (IDEOGRAPH.test(query) || query.indexOf('"') >= 0) { return Promise.resolve(true); }
+    var words = query.toLowerCase().split(/[^a-z]+/).filter(function (w) { return w.length >= 3; });
+    return words.reduce(function (sofar, word) {
+      return sofar.then(function (ok) {
+        return ok && forms(word).reduce(function (any, stem) {
+          return any.then(function (found) { return found || holds(pagefind, stem); });
+        }, Promise.resolve(false));
+      });
+    }, Promise.resolve(true));
   }
 
   // Pages found by any alternative, best first (a page found twice keeps its better score).
@@ -253,9 +286,11 @@
       return Promise.resolve();
     }
     return load().then(function (pagefind) {
-      return Promise.all(plan(query).map(function (searches) {
-        return Promise.all(searches.map(function (q) { return pagefind.search(q); }));
-      }));
+      return allHeld(pagefind, query).then(function (held) {
+        return held ? Promise.all(plan(query).map(function (searches) {
+          return Promise.all(searches.map(function (q) { return pagefind.search(q); }));
+        })) : [];
+      });
     }).then(function (alternatives) {
       if (serial !== current) { return; }
       list.textContent = "";
