@@ -86,8 +86,8 @@ class Block:
 
     @property
     def translatable(self) -> bool:
-        """Code, display formulas and rules read the same in every edition."""
-        return self.kind not in UNTRANSLATED_KINDS
+        """Code, display formulas and rules read the same in every edition, as does an image without a caption."""
+        return self.kind not in UNTRANSLATED_KINDS and (self.kind != BlockKind.IMAGE or bool(self.text.strip()))
 
 
 @dataclass(frozen=True)

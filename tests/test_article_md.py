@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from builder import inline
 from builder.model import BlockKind, Markup
 from builder.read import read_document
 from builder.readers import article_md
@@ -190,3 +191,32 @@ def test_a_byline_and_a_footer_that_disagree_on_the_date_are_reported():
     assert entry.date.iso() == "2020-07-03"
     (conflict,) = [p for p in problems if p.code == "page-conflict"]
     assert "2020-07-03" in conflict.message and "2020-07-02" in conflict.message
+
+
+_HEAD_7 = "# [t](https://kexue.fm/archives/7)\n\nBy 苏剑林 \\|\n2020-01-02 \\|\n\n"
+_FOOT_7 = "\n\n转载到请包括本文地址：[https://kexue.fm/archives/7](https://kexue.fm/archives/7)\n"
+
+
+def test_a_line_break_in_text_is_a_line_break_in_both_of_the_converters_forms():
+    """A '<br>' came out as a shown backslash with the lines run together."""
+    page = (_HEAD_7 + "**定理1** 若$a>0$，则$a^2>0$。\\\n**证明** 显然。\n\n输入：$x$\\\\\n输出：$y$\\\\\n结束。\n\n"
+            "$$\\\\begin{aligned}a &= b \\\\\\\nc &= d\\\\end{aligned}$$" + _FOOT_7)
+    (entry,), _ = read_document(page, "p.md")
+    assert [b.text for b in entry.blocks] == [
+        "**定理1** 若$a>0$，则$a^2>0$。\\\n**证明** 显然。", "输入：$x$\\\n输出：$y$\\\n结束。",
+        "$$\n\\begin{aligned}a &= b \\\\\nc &= d\\end{aligned}\n$$"]  # in TeX the break stays TeX's row break
+    assert [t.type for t in inline.parse(entry.blocks[1].text)].count("hardbreak") == 2
+
+
+def test_a_figures_caption_line_is_its_only_caption():
+    """The blog writes the caption as the image's alt and again as the line under it: both were shown."""
+    image = "[![人的最简单的判断思维](https://kexue.fm/usr/uploads/2015/06/1.png)](https://kexue.fm/usr/uploads/2015/06/1.png)"
+    page = (_HEAD_7 + f"{image}\n\n人的最简单的判断思维\n\n正文。\n\n![图2](https://kexue.fm/usr/uploads/2015/06/2.png)\n\n"
+            "图2的话题之外的正文，不是说明。\n\n![热传导示意图](https://kexue.fm/usr/uploads/3.gif)\n\n"
+            "热传导示意图（$u\\_t = \\\\Delta u$）" + _FOOT_7)
+    (entry,), _ = read_document(page, "p.md")
+    assert [(b.kind, b.text) for b in entry.blocks] == [
+        (BlockKind.IMAGE, ""), (BlockKind.PARAGRAPH, "人的最简单的判断思维"), (BlockKind.PARAGRAPH, "正文。"),
+        (BlockKind.IMAGE, "图2"), (BlockKind.PARAGRAPH, "图2的话题之外的正文，不是说明。"),
+        (BlockKind.IMAGE, ""), (BlockKind.PARAGRAPH, "热传导示意图（$u_t = \\Delta u$）")]
+    assert not entry.blocks[0].translatable and entry.blocks[3].translatable

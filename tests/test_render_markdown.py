@@ -134,6 +134,9 @@ def test_images_are_local_or_a_placeholder_linking_to_the_original():
     caption = _html(BlockKind.IMAGE, inline.escape("$p(y|x)$的示意图*"), links, info=url)  # as a page's alt is kept
     (img,) = [a for t, a in _parse(caption).tags if t == "img"]
     assert img["alt"] == "$p(y|x)$的示意图*" and "$p(y|x)$的示意图*" in "".join(_parse(caption).text)
+    for bare in (_html(BlockKind.IMAGE, "", links, info=url),  # its caption is the line below it
+                 _html(BlockKind.IMAGE, "", Links(page="part/here.md"), info="https://kexue.fm/usr/uploads/x.png")):
+        assert "figcaption" not in bare and "kb-figure__caption" not in bare and "aria-label" not in bare, bare
 
 
 def test_formulas_pass_through_the_page_tex_function():

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import overload
 
@@ -132,9 +132,9 @@ def _run(text: str, src: Source, out: _Out, split_display: bool) -> Iterator[tup
     segments, issues = split_math(restored)
     _math_problems(issues, src, out)
     for seg in segments:
-        value = seg.value.replace(HB, "\\\n")
-        if seg.kind == "text":
-            yield "md", inline.escape(value)
+        value = seg.value.replace(HB, "\\\n")  # in TeX, the converter's hard break was the row break \\
+        if seg.kind == "text":  # in text, a line break: the dialect's hard break, between escaped pieces
+            yield "md", "\\\n".join(inline.escape(piece) for piece in seg.value.split(HB))
         elif seg.kind == "inline":
             yield "md", inline.math(value)
         elif split_display:
@@ -169,7 +169,11 @@ def _pieces(children: list[Token], src: Source, out: _Out, split_display: bool) 
         if tok.type == "text":
             run.append(tok.content)
         elif tok.type == "softbreak":
-            run.append("\n")
+            if run and _lone_backslash_at_end(run[-1]):  # the converter's other <br>: '\\' at a line end
+                run[-1] = run[-1][:-1]
+                run.append(HB)
+            else:
+                run.append("\n")
         elif tok.type == "hardbreak":
             run.append(HB)
         else:
@@ -203,6 +207,37 @@ def _pieces(children: list[Token], src: Source, out: _Out, split_display: bool) 
         k += 1
     if run:
         yield from _run("".join(run), src, out, split_display)
+
+
+MAX_CAPTION = 200  # a line under a figure that repeats its alt and is no longer than this is its caption
+
+
+def _captions_once(blocks: list[Block]) -> list[Block]:
+    """Figures whose caption the next line repeats show it once: that line, which may hold formulas.
+
+    The blog writes a figure as an image whose alt is the caption, then the caption as a line of
+    text; both were shown.  The image keeps no caption of its own then (its alt goes too: the
+    caption stands next to it).
+    """
+    out = list(blocks)
+    for k in range(len(out) - 1):
+        image, below = out[k], out[k + 1]
+        if image.kind != BlockKind.IMAGE or below.kind != BlockKind.PARAGRAPH or not image.text.strip():
+            continue
+        caption, alt = inline.fold(inline.plain(below.text)), inline.fold(image.text)
+        # The alt whole, or followed by what only adds to it (热传导示意图（$u_t = \Delta u$）), not by more words.
+        if len(caption) <= MAX_CAPTION and caption.startswith(alt) and not caption[len(alt):len(alt) + 1].isalnum():
+            out[k] = replace(image, text="")
+    return out
+
+
+def _lone_backslash_at_end(text: str) -> bool:
+    """Whether the text ends in one backslash (an odd run): the converter's escaped backslash before a line end.
+
+    An even run is text the page escaped twice, or TeX's row break ``\\\\``.
+    """
+    run = len(text) - len(text.rstrip("\\"))
+    return run % 2 == 1
 
 
 def _image_piece(tok: Token) -> str:
@@ -541,6 +576,7 @@ def read(text: str, name: str) -> tuple[list[Entry], list[Problem]]:
     body = "\n".join(lines[start:end])
     out = _Out(name, start)
     _walk(_PAGE.parse(body), out)
+    out.blocks = _captions_once(out.blocks)
     problems += out.problems
     if out.restored:
         problems.append(Problem(out.first_restored or Source(name, start + 1), "math-restored",

@@ -225,12 +225,12 @@ def figure(alt: str, url: str, links: Links) -> str:
     """An image standing alone: the local copy with its caption, or a placeholder linking to the original."""
     local = links.images.get(url)
     caption = html_text(alt)
-    if local:
+    if local:  # no alt: the line under the figure is its caption (readers.article_md._captions_once)
         return (f'<figure class="{names.FIGURE}"><img src="{html_text(links.relative(local))}" alt="{caption}" '
-                f'loading="lazy"><figcaption>{caption}</figcaption></figure>')
+                f'loading="lazy">' + (f"<figcaption>{caption}</figcaption>" if caption else "") + "</figure>")
     original = safe_href(links.original)
     see = (f' <a class="{names.LINK_EXTERNAL}" href="{html_text(original)}" rel="noopener">{html_text(original)}</a>'
            if original else "")
-    return (f'<div class="{names.FIGURE}" role="figure" aria-label="{caption}">'
+    return (f'<div class="{names.FIGURE}" role="figure"' + (f' aria-label="{caption}"' if caption else "") + ">"
             f'<span class="{names.FIGURE_MISSING}">{html_text(links.figure_missing)}{see}</span>'
-            f'<span class="{names.FIGURE_CAPTION}">{caption}</span></div>')
+            + (f'<span class="{names.FIGURE_CAPTION}">{caption}</span>' if caption else "") + "</div>")
