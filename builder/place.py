@@ -21,6 +21,7 @@ is total: nothing is left to the order posts happened to arrive in.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -85,6 +86,28 @@ def _with_series(post: Post) -> Post:
     if series == post.series and number == post.series_number:
         return post
     return replace(post, series=series, series_number=number)
+
+
+_OPENER = re.compile(r"^(?P<name>[^:：]{2,60}?)\s*[:：]")  # 线性Attention的探索：Attention必须有个Softmax吗？
+
+
+def _unnumbered_openers(posts: list[Post], members: dict[str, list[Post]]) -> list[Post]:
+    """Posts that open a series the other posts number, as the blog often names them: ``name：subtitle``.
+
+    The blog numbers a series from its second post (``线性Attention的探索（二）：…``), the first being
+    ``线性Attention的探索：…``; it joins the series as its first, where no post has that number yet.
+    ``members`` gains it.
+    """
+    out = []
+    for post in posts:
+        found = None if post.series else _OPENER.match(post.title or "")
+        key = key_of(found.group("name")) if found else ""
+        group = members.get(key) if key else None
+        if group and all(p.series_number != 1 for p in group) and not any(p is post for p in group):
+            post = replace(post, series=group[0].series, series_number=1)
+            group.append(post)
+        out.append(post)
+    return out
 
 
 @dataclass(frozen=True)
@@ -258,6 +281,7 @@ def place(posts: list[Post], overlay: Overlay) -> tuple[Book, list[Problem]]:
     for post in posts:
         if post.series:
             members[series_key(post)].append(post)
+    posts = _unnumbered_openers(posts, members)
     grouped = {k for k, v in members.items() if k in rules.series or len(v) >= 2}
     for k in sorted(members):
         group = sorted(members[k], key=series_order_key)

@@ -686,3 +686,22 @@ def test_the_blogs_halves_are_ordered_and_nothing_clashes(blog_book):
     series = [c.post.title for c in diffusion.chapters if c.role == "series"]
     assert [series_of_title(t)[1] for t in series] == [*range(1, 32), 31]
     assert [sub_part_of_title(t) for t in series[-2:]] == [1, 3]  # （上） first, whatever the dates
+
+
+def test_the_unnumbered_first_post_of_a_series_opens_it():
+    """The blog numbers many series from their second post: the first, ``name：subtitle``, came after its sequels."""
+    posts = [_page(1, "线性Attention的探索（三）：丙", date=PartialDate(9, 1, 2020), post_id="7801"),
+             _page(2, "线性Attention的探索（二）：乙", date=PartialDate(8, 9, 2020), post_id="7661"),
+             _page(3, "线性Attention的探索：Attention必须有个Softmax吗？", date=PartialDate(7, 4, 2020),
+                   post_id="7546"),
+             _page(4, "另一个系列：不相干", date=PartialDate(1, 1, 2020), post_id="1")]
+    book, problems = place(posts, Overlay())
+    chapters = {c.post.key: c for c in book.chapters()}
+    assert [k for k in _order(posts) if k != "k0004"] == ["k0003", "k0002", "k0001"]
+    assert (chapters["k0003"].post.series, chapters["k0003"].post.series_number) == ("线性Attention的探索", 1)
+    assert chapters["k0004"].post.series is None
+    (unknown,) = [p for p in problems if p.code == "unknown-series"]
+    assert "(3 post(s))" in unknown.message
+    numbered_one = [*posts[:3], _page(5, "线性Attention的探索（一）：甲", post_id="7500")]  # 1 is taken: not added
+    book, _ = place(numbered_one, Overlay())
+    assert next(c for c in book.chapters() if c.post.key == "k0003").post.series is None
