@@ -253,6 +253,14 @@ def _unbalanced_braces(tex: str) -> bool:
     return False
 
 
+def display_body(tex: str) -> str:
+    """A display segment's TeX without its ``$$`` fence (an environment is its own delimiter)."""
+    tex = tex.strip()
+    if tex.startswith("$$") and tex.endswith("$$") and len(tex) >= 4:
+        return tex[2:-2].strip()
+    return tex
+
+
 def inline_markdown(segments: list[Segment]) -> str:
     parts = []
     for seg in segments:

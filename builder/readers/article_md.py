@@ -28,7 +28,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .. import inline
-from ..mathtext import MathIssue, split_math
+from ..mathtext import MathIssue, display_body, split_math
 from ..model import Block, BlockKind, Entry, Level, Markup, PartialDate, Problem, Source
 from ..texfix import restore_delimiters
 from .citation import PageFacts, footer_start, page_facts
@@ -140,14 +140,7 @@ def _run(text: str, src: Source, out: _Out, split_display: bool) -> Iterator[tup
         elif split_display:
             yield "display", value
         else:
-            yield "md", inline.math(_display_body(value), display=True)
-
-
-def _display_body(tex: str) -> str:
-    tex = tex.strip()
-    if tex.startswith("$$") and tex.endswith("$$") and len(tex) >= 4:
-        return tex[2:-2].strip()
-    return tex
+            yield "md", inline.math(display_body(value), display=True)
 
 
 def _matching(children: list[Token], start: int) -> int:
@@ -306,7 +299,7 @@ def _with_content(tok: Token, content: str) -> Token:
 
 
 def _cell(children: list[Token], src: Source, out: _Out) -> str:
-    md = "".join(v if w != "display" else inline.math(_display_body(v), True)
+    md = "".join(v if w != "display" else inline.math(display_body(v), True)
                  for w, v in _pieces(children, src, out, False))
     return _checked(md).replace("|", "\\|").replace("\n", " ")
 
@@ -400,7 +393,7 @@ def _walk(tokens: list[Token], out: _Out) -> None:
         elif t == "heading_open":
             level = int(tok.tag[1]) if tok.tag[1:].isdigit() else 2
             kids = _heading(tokens[k + 1].children or [])
-            md = "".join(v if w != "display" else inline.math(_display_body(v), True)
+            md = "".join(v if w != "display" else inline.math(display_body(v), True)
                          for w, v in _pieces(kids, out.source(tok), out, False)).replace("\n", " ").strip()
             if md:
                 out.add(BlockKind.HEADING, _checked(md), out.source(tok), level=max(2, min(level, 6)))

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import inline, texfix
 from ..escape import html_text
-from ..mathtext import Segment, formulas, paragraph_markdown, split_math
+from ..mathtext import Segment, display_body, formulas, paragraph_markdown, split_math
 from ..model import Aligned, Block, BlockKind, Chapter, Markup, Problem, State, with_joined
 from ..texsafety import unsafe_tex
 from . import names
@@ -116,10 +116,7 @@ def as_translation(block: Block, text: str) -> tuple[Block, str]:
         elif seg.kind == "inline":
             parts.append(inline.math(seg.value))
         else:
-            body = seg.value.strip()
-            if body.startswith("$$") and body.endswith("$$"):
-                body = body[2:-2].strip()
-            parts.append(inline.math(body, display=True))
+            parts.append(inline.math(display_body(seg.value), display=True))
     return replace(block, markup=Markup.MARKDOWN), "".join(parts)
 
 
